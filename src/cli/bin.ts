@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { ValidationError } from "@effect/cli"
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { Cause, Effect, Exit } from "effect"
+import { cli } from "./Cli.js"
+import { ExitCode } from "./exit.js"
+
+/** Every failure ends as one line on stderr and an exit code from cli.md; nothing is thrown past here. */
+const program = Effect.suspend(() => cli(process.argv)).pipe(
+  Effect.catchAll((error) =>
+    Effect.sync(() => {
+      if (ValidationError.isValidationError(error)) {
+        // @effect/cli has already printed what was wrong with the command line.
+        process.exitCode = ExitCode.usage
+        return
+      }
+      process.stderr.write(`shopbridge: ${error.message}\n`)
+      process.exitCode = error._tag === "UsageError" ? ExitCode.usage : ExitCode.aborted
+    })
+  ),
+  Effect.provide(NodeContext.layer)
+)
+
+NodeRuntime.runMain(program, {
+  disableErrorReporting: false,
+  teardown: (exit, onExit) => {
+    if (Exit.isSuccess(exit)) return onExit(typeof process.exitCode === "number" ? process.exitCode : 0)
+    // Ctrl-C: commands mark their run interrupted before this; the run can be resumed.
+    if (Cause.isInterruptedOnly(exit.cause)) return onExit(typeof process.exitCode === "number" ? process.exitCode : ExitCode.aborted)
+    onExit(ExitCode.aborted)
+  }
+})
