@@ -4,6 +4,9 @@ import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Exit } from "effect"
 import { cli } from "./Cli.js"
 import { ExitCode } from "./exit.js"
+import { loadDotEnv } from "./dotenv.js"
+
+loadDotEnv()
 
 /** Every failure ends as one line on stderr and an exit code from cli.md; nothing is thrown past here. */
 const program = Effect.suspend(() => cli(process.argv)).pipe(
