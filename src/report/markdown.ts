@@ -1,0 +1,191 @@
+import {
+  actionLabel,
+  directionLabel,
+  durationBetween,
+  entityLabel,
+  formatChange,
+  formatCount,
+  formatMinutes,
+  statusLabel,
+  systemLabel
+} from "./format.js"
+import type { ApiEstimate, RunReport, SystemName } from "./model.js"
+import { countByCode, countColumns, countRows, defaultChangesCap, headline } from "./summary.js"
+
+/**
+ * Shop data goes into markdown that a viewer may render as HTML, so every value is backslash-escaped (CommonMark lets any
+ * ASCII punctuation be escaped) and kept on one line: a name cannot open a tag, a link, or break a table.
+ */
+export const escapeMarkdown = (value: string): string =>
+  value.replace(/\r\n|\r|\n/g, " ").replace(/[\\`*_{}[\]<>()#+!|~&]/g, (c) => `\\${c}`)
+
+const cell = escapeMarkdown
+
+const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, numericFrom = 1): string => {
+  const align = header.map((_, i) => (i >= numericFrom ? "---:" : "---"))
+  return [header, align, ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n")
+}
+
+const estimateRows = (system: SystemName, e: ApiEstimate): ReadonlyArray<ReadonlyArray<string>> =>
+  e.lines.map((l) => [systemLabel(system), cell(l.method), formatCount(l.requests), formatCount(l.perMinute), formatMinutes(l.minutes)])
+
+export interface RenderOptions {
+  /** How many rows of the changes table to show (actions.csv always has them all). */
+  readonly changesCap?: number
+}
+
+export const renderMarkdown = (report: RunReport, options: RenderOptions = {}): string => {
+  const cap = options.changesCap ?? defaultChangesCap
+  const out: Array<string> = []
+  const title = report.dryRun ? "Dry run report" : report.command === "sync" ? "Sync report" : "Migration report"
+  out.push(`# ${title} — ${cell(report.runId)}`, "")
+  out.push(`**${cell(statusLabel(report))}**`, "")
+  for (const line of headline(report)) out.push(`- ${cell(line)}`)
+  out.push("")
+  out.push(
+    `Started ${cell(report.startedAt)}, finished ${cell(report.finishedAt)} (${durationBetween(report.startedAt, report.finishedAt)}).`,
+    ""
+  )
+
+  out.push("## Counts", "")
+  out.push(
+    table(
+      ["Direction", "Records", ...countColumns.map((c) => c.title)],
+      countRows(report).map((r) => [
+        directionLabel(r.direction.from, r.direction.to),
+        entityLabel(r.entity),
+        ...countColumns.map((c) => formatCount(r.counts[c.key]))
+      ]),
+      2
+    ),
+    ""
+  )
+
+  out.push("## Quarantined records", "")
+  if (report.quarantine.length === 0) out.push("None: every record could be copied.", "")
+  else {
+    out.push(`${formatCount(report.quarantine.length)} records were held back and not written. Fix them in the source system and run again.`, "")
+    out.push(table(["Reason", "Meaning", "Records"], countByCode(report.quarantine).map((c) => [cell(c.code), cell(c.description), formatCount(c.count)]), 2), "")
+    out.push(
+      table(
+        ["Records", "System", "Source id", "Reason", "Message"],
+        report.quarantine.map((q) => [entityLabel(q.entity), systemLabel(q.system), cell(q.sourceId), cell(q.code), cell(q.message)]),
+        99
+      ),
+      ""
+    )
+  }
+
+  out.push("## Warnings", "")
+  if (report.warnings.length === 0) out.push("None.", "")
+  else
+    out.push(
+      table(
+        ["Records", "System", "Source id", "Reason", "Message"],
+        report.warnings.map((w) => [entityLabel(w.entity), systemLabel(w.system), cell(w.sourceId), cell(w.code), cell(w.message)]),
+        99
+      ),
+      ""
+    )
+
+  out.push("## Conflicts", "")
+  if (report.conflicts.length === 0) out.push("None.", "")
+  else
+    out.push(
+      table(
+        ["Records", "AutoLeap id", "autoGMS id", "Fields", "Resolution"],
+        report.conflicts.map((c) => [entityLabel(c.entity), cell(c.autoleapId ?? "—"), cell(c.autogmsId ?? "—"), cell(c.fields.join(", ")), cell(c.resolution)]),
+        99
+      ),
+      ""
+    )
+
+  out.push("## Verification", "")
+  if (report.verification === null) out.push(report.dryRun ? "Not run: a dry run writes nothing to check." : "Not run.", "")
+  else {
+    out.push(
+      table(
+        ["Direction", "Records", "Expected", "Found", "Mismatches"],
+        report.verification.map((v) => [
+          directionLabel(v.from, v.to),
+          entityLabel(v.entity),
+          formatCount(v.expected),
+          formatCount(v.found),
+          formatCount(v.mismatches.length)
+        ]),
+        2
+      ),
+      ""
+    )
+    const mismatches = report.verification.flatMap((v) => v.mismatches.map((m) => ({ v, m })))
+    if (mismatches.length > 0)
+      out.push(
+        table(
+          ["Records", "Record", "Source id", "Target id", "Differs"],
+          mismatches.map(({ m, v }) => [
+            entityLabel(v.entity),
+            cell(m.label),
+            cell(m.sourceId),
+            cell(m.targetId ?? "missing"),
+            cell(m.targetId === null ? "not found on the target" : m.fields.join(", "))
+          ]),
+          99
+        ),
+        ""
+      )
+  }
+
+  out.push("## Estimate", "")
+  if (report.estimate === null) out.push("No estimate for this run.", "")
+  else {
+    const e = report.estimate
+    out.push(`About **${formatMinutes(e.minutes)}** at the configured rate limits (${formatCount(e.autoleap.requests + e.autogms.requests)} requests).`, "")
+    out.push(
+      table(["API", "Method", "Requests", "Per minute", "Time"], [...estimateRows("autoleap", e.autoleap), ...estimateRows("autogms", e.autogms)], 2),
+      ""
+    )
+    for (const note of e.notes) out.push(`- ${cell(note)}`)
+    if (e.notes.length > 0) out.push("")
+  }
+
+  out.push("## Requests", "")
+  out.push(
+    table(
+      ["API", "Total", "Retried", "Throttled (429)"],
+      (["autoleap", "autogms"] as const).map((s) => [
+        systemLabel(s),
+        formatCount(report.requests[s].total),
+        formatCount(report.requests[s].retried),
+        formatCount(report.requests[s].throttled)
+      ])
+    ),
+    ""
+  )
+
+  const changes = report.actions.filter((a) => a.action !== "unchanged")
+  out.push(report.dryRun ? "## Planned changes" : "## Changes", "")
+  if (changes.length === 0) out.push("No record changes.", "")
+  else {
+    const shown = changes.slice(0, cap)
+    out.push(
+      table(
+        ["Direction", "Records", "Record", "Action", "Source id", "Target id", "Reason", "Fields (before → after)"],
+        shown.map((a) => [
+          directionLabel(a.from, a.to),
+          entityLabel(a.entity),
+          cell(a.label),
+          cell(actionLabel(a.action, report.dryRun)),
+          cell(a.sourceId),
+          cell(a.targetId ?? "—"),
+          cell(a.reason === null ? "" : a.message === null ? a.reason : `${a.reason}: ${a.message}`),
+          cell(a.changes.map(formatChange).join("; "))
+        ]),
+        99
+      ),
+      ""
+    )
+    if (changes.length > shown.length)
+      out.push(`Showing the first ${formatCount(shown.length)} of ${formatCount(changes.length)} changes; actions.csv lists them all.`, "")
+  }
+  return out.join("\n")
+}

@@ -1,0 +1,42 @@
+import { entityLabel, formatCount, statusLabel, systemLabel } from "./format.js"
+import type { RunReport } from "./model.js"
+import { countByCode, countColumns, countRows } from "./summary.js"
+
+const pad = (value: string, width: number, right: boolean): string => (right ? value.padStart(width) : value.padEnd(width))
+
+/** A fixed-width text table; the first `textColumns` columns align left, numbers align right. */
+const textTable = (rows: ReadonlyArray<ReadonlyArray<string>>, textColumns: number): ReadonlyArray<string> => {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? []
+  return rows.map((r) => r.map((c, i) => pad(c, widths[i] ?? 0, i >= textColumns)).join("  ").trimEnd())
+}
+
+/**
+ * What the terminal shows at the end of a run: counts per direction and entity, quarantine by code, and where the
+ * report files are. Plain text, no colour codes, so it reads the same in a CI log.
+ */
+export const renderTerminalSummary = (report: RunReport, reportDir: string): string => {
+  const lines: Array<string> = []
+  lines.push(`Run ${report.runId}: ${statusLabel(report)}`, "")
+  const rows = countRows(report).map((r) => [
+    `${systemLabel(r.direction.from)} → ${systemLabel(r.direction.to)}`,
+    entityLabel(r.entity),
+    ...countColumns.map((c) => formatCount(r.counts[c.key]))
+  ])
+  if (rows.length === 0) lines.push("No records.")
+  else lines.push(...textTable([["Direction", "Records", ...countColumns.map((c) => c.title)], ...rows], 2))
+
+  const byCode = countByCode(report.quarantine)
+  if (byCode.length > 0) {
+    lines.push("", `Quarantined (${formatCount(report.quarantine.length)}), not written:`)
+    lines.push(...textTable(byCode.map((c) => [`  ${formatCount(c.count)}`, c.code, c.description]), 1).map((l) => l))
+  }
+  if (report.warnings.length > 0) lines.push("", `Warnings: ${formatCount(report.warnings.length)} (see the report).`)
+  const open = report.actions.filter((a) => a.action === "conflict").length
+  if (report.conflicts.length > 0) lines.push("", `Conflicts: ${formatCount(report.conflicts.length)} (${formatCount(open)} awaiting review).`)
+  const mismatched = (report.verification ?? []).reduce((n, v) => n + v.mismatches.length, 0)
+  if (mismatched > 0) lines.push("", `Verification: ${formatCount(mismatched)} records differ on the target.`)
+
+  const dir = reportDir.replace(/\/+$/, "")
+  lines.push("", "Report:", `  ${dir}/report.html`, `  ${dir}/report.md`, `  ${dir}/report.json`, `  ${dir}/actions.csv`, `  ${dir}/log.ndjson`)
+  return `${lines.join("\n")}\n`
+}
