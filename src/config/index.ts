@@ -1,0 +1,3 @@
+export * from "./autoleap.js"
+export * from "./autogms.js"
+export * from "./rateLimits.js"

@@ -1,0 +1,205 @@
+import { Clock, Duration, Effect, Exit } from "effect"
+import type { HttpResponse } from "./transport.js"
+
+/**
+ * Client-side pacing. A gate answers "how long must the next send wait?" and records sends; a pacer holds one lock over
+ * its gates so that concurrent fibers never both take the last slot. All waits use Effect's Clock (TestClock in tests).
+ */
+export interface Gate {
+  /** Milliseconds to wait before a send at `now` is allowed; 0 when it may go now. */
+  readonly waitMs: (now: number) => number
+  /** Records a send at `now`; the returned function is called with the time the answer (or failure) arrived. */
+  readonly commit: (now: number) => (completedAt: number, response: HttpResponse | undefined) => void
+}
+
+/**
+ * At most `limit` sends in any rolling `windowMs`, counted from the time each send's answer arrived (not when it left):
+ * the server sees a request somewhere between the two, so timing the window from the answer means no network delay can
+ * squeeze `limit + 1` arrivals into one server-side window. A classic token bucket would allow up to 2 × limit here.
+ */
+export class SlidingWindowGate implements Gate {
+  private slots: Array<{ at: number }> = []
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number
+  ) {}
+
+  private prune(now: number): void {
+    if (this.slots.length === 0) return
+    this.slots = this.slots.filter((s) => s.at + this.windowMs > now)
+  }
+
+  waitMs(now: number): number {
+    this.prune(now)
+    if (this.slots.length < this.limit) return 0
+    let oldest = Infinity
+    for (const s of this.slots) if (s.at < oldest) oldest = s.at
+    return Math.max(1, oldest + this.windowMs - now)
+  }
+
+  commit(now: number): (completedAt: number) => void {
+    const slot = { at: now }
+    this.slots.push(slot)
+    return (completedAt) => {
+      slot.at = Math.max(slot.at, completedAt)
+    }
+  }
+
+  /** Sends currently counted in the window (for tests and diagnostics). */
+  inWindow(now: number): number {
+    this.prune(now)
+    return this.slots.length
+  }
+}
+
+export interface RateLimitHeaders {
+  readonly limit: number | undefined
+  readonly remaining: number
+  /** When the server's window resets, ms since epoch. */
+  readonly resetAt: number
+}
+
+/** `RateLimit-Limit` / `RateLimit-Remaining` / `RateLimit-Reset` (Unix seconds, as autoGMS documents). */
+export const parseRateLimitHeaders = (headers: Readonly<Record<string, string>>): RateLimitHeaders | undefined => {
+  const remaining = Number(headers["ratelimit-remaining"])
+  const reset = Number(headers["ratelimit-reset"])
+  if (headers["ratelimit-remaining"] === undefined || headers["ratelimit-reset"] === undefined) return undefined
+  if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return undefined
+  const limit = Number(headers["ratelimit-limit"])
+  return { limit: Number.isFinite(limit) && limit > 0 ? limit : undefined, remaining: Math.max(0, Math.floor(remaining)), resetAt: reset * 1000 }
+}
+
+/**
+ * Follows the server's own window from its RateLimit-* headers: never more sends than `RateLimit-Remaining` before
+ * `RateLimit-Reset`. Requests still in flight when a header arrives may not have been counted yet by the server, so they
+ * are subtracted from what it says remains. `resetMarginMs` covers the header's one-second resolution and clock skew.
+ */
+export class ServerWindowGate implements Gate {
+  private known: { remaining: number; resetAt: number; headerResetAt: number } | undefined
+  private serverLimit: number | undefined
+  private inFlight = 0
+  constructor(
+    readonly resetMarginMs: number,
+    readonly windowMs: number
+  ) {}
+
+  private window(now: number): { remaining: number; resetAt: number } | undefined {
+    const k = this.known
+    if (k === undefined) return undefined
+    if (now < k.resetAt + this.resetMarginMs) return k
+    // The server's window is over; a new one starts with our next request. Until its headers arrive, assume the
+    // server's advertised limit (the configured limit still applies through the sliding window gate).
+    if (this.serverLimit === undefined) {
+      this.known = undefined
+      return undefined
+    }
+    this.known = { remaining: this.serverLimit, resetAt: now + this.windowMs, headerResetAt: k.headerResetAt }
+    return this.known
+  }
+
+  waitMs(now: number): number {
+    const w = this.window(now)
+    if (w === undefined || w.remaining > 0) return 0
+    // A bogus reset far in the future must not stall the run: never wait longer than one window.
+    return Math.max(1, Math.min(w.resetAt + this.resetMarginMs - now, this.windowMs + this.resetMarginMs))
+  }
+
+  commit(now: number): (completedAt: number, response: HttpResponse | undefined) => void {
+    const w = this.window(now)
+    if (w !== undefined) w.remaining = Math.max(0, w.remaining - 1)
+    this.inFlight++
+    return (_completedAt, response) => {
+      this.inFlight--
+      if (response !== undefined) this.observe(response)
+    }
+  }
+
+  /** Called once the answer is in, so `inFlight` counts only the others. */
+  private observe(response: HttpResponse): void {
+    const h = parseRateLimitHeaders(response.headers)
+    if (h === undefined) return
+    if (h.limit !== undefined) this.serverLimit = h.limit
+    const remaining = Math.max(0, h.remaining - this.inFlight)
+    const k = this.known
+    if (k === undefined || h.resetAt > k.headerResetAt) {
+      this.known = { remaining: response.status === 429 ? 0 : remaining, resetAt: h.resetAt, headerResetAt: h.resetAt }
+    } else if (h.resetAt === k.headerResetAt) {
+      k.remaining = response.status === 429 ? 0 : Math.min(k.remaining, remaining)
+    }
+    // An older window's answer arriving late says nothing about the current one.
+  }
+}
+
+/** Blocks every send until a time (a 429's Retry-After applies to the whole key or method class, not just one fiber). */
+export class PauseGate implements Gate {
+  private until = 0
+  pauseUntil(at: number): void {
+    this.until = Math.max(this.until, at)
+  }
+  waitMs(now: number): number {
+    return this.until > now ? this.until - now : 0
+  }
+  commit(): () => void {
+    return () => undefined
+  }
+}
+
+export interface Pacer {
+  /** Runs one send when every gate allows it; the gates see when its answer arrived and what it said. */
+  readonly paced: <E, R>(send: Effect.Effect<HttpResponse, E, R>) => Effect.Effect<HttpResponse, E, R>
+  /** After a 429 with Retry-After: nobody on this pacer sends before `ms` from now. */
+  readonly pause: (ms: number) => Effect.Effect<void>
+}
+
+export interface PacerOptions {
+  readonly gates: ReadonlyArray<Gate>
+  /** Called once per send that had to wait (the run report's "throttled by the pacer"). */
+  readonly onWait?: () => void
+}
+
+export const makePacer = (options: PacerOptions): Effect.Effect<Pacer> =>
+  Effect.gen(function* () {
+    const lock = yield* Effect.makeSemaphore(1)
+    const pause = new PauseGate()
+    const gates: ReadonlyArray<Gate> = [pause, ...options.gates]
+
+    // The lock is held while sleeping: whoever is first in line gets the next slot, so waiting fibers keep their order.
+    const acquire = lock.withPermits(1)(
+      Effect.gen(function* () {
+        let waited = false
+        for (;;) {
+          const now = yield* Clock.currentTimeMillis
+          let wait = 0
+          for (const g of gates) wait = Math.max(wait, g.waitMs(now))
+          if (wait <= 0) {
+            if (waited) options.onWait?.()
+            return gates.map((g) => g.commit(now))
+          }
+          waited = true
+          yield* Effect.sleep(Duration.millis(wait))
+        }
+      })
+    )
+
+    const paced = <E, R>(send: Effect.Effect<HttpResponse, E, R>): Effect.Effect<HttpResponse, E, R> =>
+      Effect.flatMap(acquire, (completions) =>
+        send.pipe(
+          Effect.onExit((exit) =>
+            Effect.flatMap(Clock.currentTimeMillis, (at) =>
+              Effect.sync(() => {
+                const response = Exit.isSuccess(exit) ? exit.value : undefined
+                for (const complete of completions) complete(at, response)
+              })
+            )
+          )
+        )
+      )
+
+    return {
+      paced,
+      pause: (ms) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => pause.pauseUntil(now + ms)))
+    }
+  })
+
+/** One minute plus a margin: the window every limit in this project is stated over. */
+export const minuteWindowMs = (marginMs: number): number => 60_000 + marginMs
