@@ -1,0 +1,6 @@
+export * from "./errors.js"
+export * from "./model.js"
+export { StateStore, makeStateStore, newRunId, defaultLockStaleAfter } from "./StateStore.js"
+export type { LockOptions, PairState, StateStoreService } from "./StateStore.js"
+export { latestSchemaVersion } from "./migrations.js"
+export type { OpenOptions, Synchronous } from "./database.js"
