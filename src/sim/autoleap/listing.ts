@@ -1,0 +1,161 @@
+import {
+  AUTOLEAP_DEFAULT_PAGE_SIZE,
+  AUTOLEAP_MAX_PAGE_SIZE,
+  AutoleapSortDirections,
+  AutoleapSortFields,
+  matchAutoleapEnum,
+  type AutoleapSortDirection,
+  type AutoleapSortField
+} from "../../sources/autoleap/schema.js"
+import { badRequest } from "./errors.js"
+import { asRead, idOf, type StoredRecord } from "./store.js"
+import type { AutoleapEntity, AutoleapListShape } from "./types.js"
+
+export interface ListParams {
+  readonly page: number
+  readonly size: number
+  readonly sort: AutoleapSortField
+  readonly direction: AutoleapSortDirection
+  readonly updatedStart: number | undefined
+  readonly updatedEnd: number | undefined
+  readonly search: string | undefined
+  readonly customerId: string | undefined
+}
+
+const param = (query: URLSearchParams, name: string): string | undefined => {
+  const value = query.get(name)
+  return value === null || value.trim() === "" ? undefined : value.trim()
+}
+
+const positiveInt = (query: URLSearchParams, name: string, fallback: number): number => {
+  const raw = param(query, name)
+  if (raw === undefined) return fallback
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < 1) return badRequest(`${name} must be a positive integer`)
+  return n
+}
+
+const instant = (query: URLSearchParams, name: string): number | undefined => {
+  const raw = param(query, name)
+  if (raw === undefined) return undefined
+  const ms = Date.parse(raw)
+  if (Number.isNaN(ms)) return badRequest(`${name} must be an ISO 8601 date`)
+  return ms
+}
+
+export const parseListParams = (query: URLSearchParams): ListParams => {
+  const page = positiveInt(query, "page", 1)
+  const size = Math.min(positiveInt(query, "size", AUTOLEAP_DEFAULT_PAGE_SIZE), AUTOLEAP_MAX_PAGE_SIZE)
+  const rawSort = param(query, "sort")
+  const sort = rawSort === undefined ? "createdDate" : matchAutoleapEnum(AutoleapSortFields, rawSort)
+  if (sort === undefined) return badRequest(`sort must be one of ${AutoleapSortFields.join(", ")}`)
+  const rawDirection = param(query, "sortDirection")
+  const direction = rawDirection === undefined ? "ASC" : matchAutoleapEnum(AutoleapSortDirections, rawDirection)
+  if (direction === undefined) return badRequest(`sortDirection must be one of ${AutoleapSortDirections.join(", ")}`)
+  return {
+    page,
+    size,
+    sort,
+    direction,
+    updatedStart: instant(query, "updatedDateStart"),
+    updatedEnd: instant(query, "updatedDateEnd"),
+    search: param(query, "search")?.toLowerCase(),
+    customerId: param(query, "customerId")
+  }
+}
+
+const text = (value: unknown): string => (typeof value === "string" ? value : "")
+const millis = (value: unknown): number => {
+  const ms = Date.parse(text(value))
+  return Number.isNaN(ms) ? 0 : ms
+}
+
+const customerHaystack = (r: StoredRecord): Array<string> => {
+  const emails = Array.isArray(r["emails"]) ? r["emails"].map((e: Record<string, unknown>) => text(e?.["emailAddress"])) : []
+  const phones = Array.isArray(r["phones"]) ? r["phones"].map((p: Record<string, unknown>) => text(p?.["number"])) : []
+  return [
+    text(r["firstName"]),
+    text(r["lastName"]),
+    `${text(r["firstName"])} ${text(r["lastName"])}`,
+    text(r["displayName"]),
+    text(r["companyName"]),
+    ...emails,
+    ...phones
+  ]
+}
+
+const vehicleHaystack = (r: StoredRecord): Array<string> => [
+  text(r["vin"]),
+  text(r["licensePlate"]),
+  text(r["make"]),
+  text(r["model"]),
+  `${text(r["make"])} ${text(r["model"])}`,
+  text(r["vehicleName"])
+]
+
+const digits = (s: string): string => s.replace(/\D/g, "")
+
+/** Case-insensitive substring; a phone-looking term also matches on digits alone ("(555) 010-0" finds "+15550100"). */
+const matchesSearch = (entity: AutoleapEntity, record: StoredRecord, term: string): boolean => {
+  const haystack = entity === "customers" ? customerHaystack(record) : vehicleHaystack(record)
+  if (haystack.some((s) => s.toLowerCase().includes(term))) return true
+  if (entity === "customers" && /^[\d\s()+.-]+$/.test(term) && digits(term).length >= 3) {
+    const wanted = digits(term)
+    return customerHaystack(record).some((s) => digits(s).includes(wanted))
+  }
+  return false
+}
+
+/** Filters and sorts a company's records; the id breaks ties so paging is stable. */
+export const selectRecords = (entity: AutoleapEntity, records: ReadonlyArray<StoredRecord>, params: ListParams): Array<StoredRecord> => {
+  const selected = records.filter((r) => {
+    const updated = millis(r["updatedDate"])
+    if (params.updatedStart !== undefined && updated < params.updatedStart) return false
+    if (params.updatedEnd !== undefined && updated > params.updatedEnd) return false
+    if (params.customerId !== undefined && r["customerId"] !== params.customerId) return false
+    if (params.search !== undefined && !matchesSearch(entity, r, params.search)) return false
+    return true
+  })
+  const sign = params.direction === "ASC" ? 1 : -1
+  return selected.sort((a, b) => {
+    const byDate = millis(a[params.sort]) - millis(b[params.sort])
+    if (byDate !== 0) return sign * byDate
+    const ia = idOf(entity, a)
+    const ib = idOf(entity, b)
+    return sign * (ia < ib ? -1 : ia > ib ? 1 : 0)
+  })
+}
+
+const LIST_MESSAGE: Record<AutoleapEntity, string> = {
+  customers: "Customer fetched successfully",
+  vehicles: "Vehicle fetched successfully"
+}
+
+/** One page in the configured list shape. */
+export const renderPage = (
+  entity: AutoleapEntity,
+  shape: AutoleapListShape,
+  all: ReadonlyArray<StoredRecord>,
+  page: number,
+  size: number
+): unknown => {
+  const content = all.slice((page - 1) * size, page * size).map(asRead)
+  const totalCount = all.length
+  const totalPages = Math.ceil(totalCount / size)
+  const last = page >= totalPages
+  if (shape === "wrapped") {
+    return { message: LIST_MESSAGE[entity], results: { content, pagination: { page, size, totalCount, totalPages, last } } }
+  }
+  return {
+    content,
+    pageable: { pageNumber: page, pageSize: size, offset: (page - 1) * size, paged: true, unpaged: false },
+    totalPages,
+    totalCount,
+    last,
+    size,
+    number: page,
+    first: page === 1,
+    numberOfElements: content.length,
+    empty: content.length === 0
+  }
+}

@@ -1,0 +1,227 @@
+import type { RateWindows } from "../common/rateWindow.js"
+import type { Route, SimRequest, SimResponse } from "../common/server.js"
+import { AutoleapHttpError, badRequest, errorResponse } from "./errors.js"
+import { parseListParams, renderPage, selectRecords } from "./listing.js"
+import { STATUS_FIELD, type AutoleapStore, type StoredRecord } from "./store.js"
+import type { TokenIssuer } from "./tokens.js"
+import type { AutoleapEntity, AutoleapRateLimitedMethod, AutoleapSimConfig } from "./types.js"
+import {
+  bulkItems,
+  isObject,
+  validateCustomerCreate,
+  validateCustomerUpdate,
+  validateIdItem,
+  validateVehicleCreate,
+  validateVehicleUpdate,
+  type Item
+} from "./validation.js"
+
+export interface AutoleapContext {
+  readonly store: AutoleapStore
+  readonly tokens: TokenIssuer
+  readonly rate: RateWindows
+  readonly now: () => number
+  readonly config: () => AutoleapSimConfig
+}
+
+const ok = (body: unknown): SimResponse => ({ status: 200, body })
+const BULK_SUCCESS = { success: true, message: "Request completed successfully", data: {} }
+
+/** Turns thrown API errors into AutoLeap's envelope; anything else is a simulator bug and is rethrown. */
+const guarded =
+  (handler: (req: SimRequest) => SimResponse) =>
+  (req: SimRequest): SimResponse => {
+    try {
+      return handler(req)
+    } catch (error) {
+      if (error instanceof AutoleapHttpError) return errorResponse(error.status, error.message)
+      throw error
+    }
+  }
+
+const stringField = (body: unknown, key: string): string => {
+  const value = isObject(body) ? body[key] : undefined
+  if (typeof value !== "string" || value.length === 0) return badRequest(`${key} is required`)
+  return value
+}
+
+export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
+  const { store, tokens } = ctx
+
+  /** Bearer check, then the per-partner, per-method budget: a 401 costs nothing, everything after it counts. */
+  const authorized = (req: SimRequest): string => {
+    const partnerId = tokens.authenticate(req.headers.authorization)
+    if (!store.partners.has(partnerId)) throw new AutoleapHttpError(401, "Invalid access token")
+    const method = req.method as AutoleapRateLimitedMethod
+    const limit = ctx.config().rateLimits[method] ?? Number.POSITIVE_INFINITY
+    if (!ctx.rate.take(`${partnerId} ${method}`, limit, ctx.now()).allowed) throw new AutoleapHttpError(429, "Too many requests")
+    return partnerId
+  }
+
+  const company = (partnerId: string, companyId: unknown): string => {
+    if (typeof companyId !== "string" || companyId.trim() === "") return badRequest("companyId is required")
+    const partner = store.partners.get(partnerId)
+    if (partner === undefined || !partner.companyIds.includes(companyId) || !store.companies.has(companyId)) {
+      throw new AutoleapHttpError(403, "You do not have access to this company")
+    }
+    return companyId
+  }
+
+  const writeBody = (req: SimRequest, partnerId: string): { companyId: string; body: Item } => {
+    if (!isObject(req.body)) return badRequest("Request body is required")
+    return { companyId: company(partnerId, req.body["companyId"]), body: req.body }
+  }
+
+  const list = (entity: AutoleapEntity) => (req: SimRequest) => {
+    const companyId = company(authorized(req), req.query.get("companyId"))
+    const params = parseListParams(req.query)
+    const records = selectRecords(entity, store.inCompany(entity, companyId), entity === "vehicles" ? params : { ...params, customerId: undefined })
+    return ok(renderPage(entity, ctx.config().listShape, records, params.page, params.size))
+  }
+
+  const getOne = (entity: AutoleapEntity, label: string) => (req: SimRequest) => {
+    const companyId = company(authorized(req), req.query.get("companyId"))
+    const record = store.find(entity, companyId, req.params["id"]!)
+    if (record === undefined) throw new AutoleapHttpError(404, `${label} not found`)
+    return ok(renderPage(entity, ctx.config().listShape, [record], 1, 1))
+  }
+
+  /** Looks an item's id up in the company: a 400 naming the item when it is not there. */
+  const existing = (entity: AutoleapEntity, companyId: string, id: string, path: string, key: string): StoredRecord => {
+    const record = store.find(entity, companyId, id)
+    if (record === undefined) return badRequest(`${path}.${key} ${id} was not found`)
+    return record
+  }
+
+  const customerOfCompany = (companyId: string, customerId: unknown, path: string): void => {
+    if (typeof customerId === "string" && store.find("customers", companyId, customerId) === undefined) {
+      badRequest(`${path}.customerId is not a customer of this company`)
+    }
+  }
+
+  /** Applies a validated batch: every item gets its own, strictly later, timestamp. */
+  const create = (entity: AutoleapEntity, companyId: string, items: ReadonlyArray<Item>): void => {
+    for (const fields of items) {
+      const stamp = store.stamp()
+      const id = store.nextId(entity)
+      const idKey = entity === "customers" ? "customerId" : "vehicleId"
+      const record: StoredRecord = { companyId, [idKey]: id, ...fields, [STATUS_FIELD[entity]]: "Active", createdDate: stamp, updatedDate: stamp }
+      store.records[entity].set(id, record)
+    }
+  }
+
+  const merge = (record: StoredRecord, fields: Item): void => {
+    Object.assign(record, fields, { updatedDate: store.stamp() })
+  }
+
+  const createCustomers = (req: SimRequest) => {
+    const { companyId, body } = writeBody(req, authorized(req))
+    const items = bulkItems(body, "customers").map((item, i) => validateCustomerCreate(item, `customers[${i}]`))
+    create("customers", companyId, items)
+    return ok(BULK_SUCCESS)
+  }
+
+  const updateCustomers = (req: SimRequest) => {
+    const { companyId, body } = writeBody(req, authorized(req))
+    const changes = bulkItems(body, "customers").map((item, i) => {
+      const path = `customers[${i}]`
+      const fields = validateCustomerUpdate(item, path)
+      return { record: existing("customers", companyId, String(item["customerId"]), path, "customerId"), fields }
+    })
+    for (const { record, fields } of changes) merge(record, fields)
+    return ok(BULK_SUCCESS)
+  }
+
+  const archiveCustomers = (req: SimRequest) => {
+    const { companyId, body } = writeBody(req, authorized(req))
+    const records = bulkItems(body, "customers").map((item, i) => {
+      const path = `customers[${i}]`
+      return existing("customers", companyId, validateIdItem(item, path, "customerId"), path, "customerId")
+    })
+    for (const record of records) if (record["customerStatus"] !== "Inactive") merge(record, { customerStatus: "Inactive" })
+    return ok(BULK_SUCCESS)
+  }
+
+  const createVehicles = (req: SimRequest) => {
+    const { companyId, body } = writeBody(req, authorized(req))
+    const items = bulkItems(body, "vehicles").map((item, i) => {
+      const path = `vehicles[${i}]`
+      const fields = validateVehicleCreate(item, path)
+      customerOfCompany(companyId, item["customerId"], path)
+      return { ...fields, customerId: item["customerId"] }
+    })
+    create("vehicles", companyId, items)
+    return ok(BULK_SUCCESS)
+  }
+
+  const updateVehicles = (req: SimRequest) => {
+    const { companyId, body } = writeBody(req, authorized(req))
+    const changes = bulkItems(body, "vehicles").map((item, i) => {
+      const path = `vehicles[${i}]`
+      const fields = validateVehicleUpdate(item, path)
+      const record = existing("vehicles", companyId, String(item["vehicleId"]), path, "vehicleId")
+      customerOfCompany(companyId, fields["customerId"], path)
+      return { record, fields }
+    })
+    for (const { record, fields } of changes) merge(record, fields)
+    return ok(BULK_SUCCESS)
+  }
+
+  const archiveVehicles = (req: SimRequest) => {
+    const { companyId, body } = writeBody(req, authorized(req))
+    const records = bulkItems(body, "vehicles").map((item, i) => {
+      const path = `vehicles[${i}]`
+      const record = existing("vehicles", companyId, validateIdItem(item, path, "vehicleId"), path, "vehicleId")
+      if (validateIdItem(item, path, "customerId") !== record["customerId"]) {
+        badRequest(`${path}.customerId does not match the vehicle's customer`)
+      }
+      return record
+    })
+    for (const record of records) if (record["vehicleStatus"] !== "Inactive") merge(record, { vehicleStatus: "Inactive" })
+    return ok(BULK_SUCCESS)
+  }
+
+  const login = (req: SimRequest) => {
+    const partnerId = stringField(req.body, "partnerId")
+    const authKey = stringField(req.body, "authKey")
+    const partner = store.partners.get(partnerId)
+    if (partner === undefined || partner.authKey !== authKey) throw new AutoleapHttpError(401, "Invalid partner credentials")
+    return ok({ success: true, data: tokens.issue(partnerId) })
+  }
+
+  const refresh = (req: SimRequest) => ok({ success: true, data: tokens.rotate(stringField(req.body, "refreshToken")) })
+
+  const logout = (req: SimRequest) => {
+    const partnerId = tokens.authenticate(req.headers.authorization)
+    const refreshToken = stringField(req.body, "refreshToken")
+    tokens.revoke(tokens.bearerToken(req.headers.authorization)!, refreshToken, partnerId)
+    return ok({ success: true })
+  }
+
+  const profile = (req: SimRequest) => {
+    const partner = store.partners.get(authorized(req))!
+    const companies = partner.companyIds.map((companyId) => {
+      const known = store.companies.get(companyId)
+      return { companyId, name: known?.name ?? companyId, locations: structuredClone(known?.locations ?? []) }
+    })
+    return ok({ success: true, data: { partnerId: partner.partnerId, name: partner.name, companies } })
+  }
+
+  const routes: ReadonlyArray<Route> = [
+    { method: "POST", pattern: "/partners/login", handler: login },
+    { method: "POST", pattern: "/partners/generateNewAccessToken", handler: refresh },
+    { method: "POST", pattern: "/partners/logout", handler: logout },
+    { method: "GET", pattern: "/partners/profile", handler: profile },
+    { method: "GET", pattern: "/customers", handler: list("customers") },
+    { method: "GET", pattern: "/customers/:id", handler: getOne("customers", "Customer") },
+    { method: "POST", pattern: "/customers", handler: createCustomers },
+    { method: "PUT", pattern: "/customers", handler: updateCustomers },
+    { method: "PATCH", pattern: "/customers", handler: archiveCustomers },
+    { method: "GET", pattern: "/vehicles", handler: list("vehicles") },
+    { method: "GET", pattern: "/vehicles/:id", handler: getOne("vehicles", "Vehicle") },
+    { method: "POST", pattern: "/vehicles", handler: createVehicles },
+    { method: "PUT", pattern: "/vehicles", handler: updateVehicles },
+    { method: "PATCH", pattern: "/vehicles", handler: archiveVehicles }
+  ]
+  return routes.map((route) => ({ ...route, handler: guarded(route.handler) }))
+}
