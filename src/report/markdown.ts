@@ -13,11 +13,13 @@ import type { ApiEstimate, RunReport, SystemName } from "./model.js"
 import { countByCode, countColumns, countRows, defaultChangesCap, headline } from "./summary.js"
 
 /**
- * Shop data goes into markdown that a viewer may render as HTML, so every value is backslash-escaped (CommonMark lets any
- * ASCII punctuation be escaped) and kept on one line: a name cannot open a tag, a link, or break a table.
+ * Shop data goes into markdown that a viewer may render as HTML, so the characters that open markup are backslash-escaped
+ * (CommonMark lets any ASCII punctuation be escaped) and a value stays on one line: a name cannot open a tag or a link,
+ * start an entity, or break a table. Values never start a line, so `#`, `+`, `-` and `1.` need nothing; `_` is left alone
+ * because reason codes are full of it and CommonMark does not emphasise inside words.
  */
 export const escapeMarkdown = (value: string): string =>
-  value.replace(/\r\n|\r|\n/g, " ").replace(/[\\`*_{}[\]<>()#+!|~&]/g, (c) => `\\${c}`)
+  value.replace(/\r\n|\r|\n/g, " ").replace(/[\\`*[\]<>|~&]/g, (c) => `\\${c}`)
 
 const cell = escapeMarkdown
 
