@@ -31,8 +31,12 @@ const statusWords: Readonly<Record<RunStatus, string>> = {
   interrupted: "Interrupted — run `shopbridge resume` to finish it"
 }
 
-export const statusLabel = (report: RunReport): string =>
-  report.dryRun ? `Dry run (nothing was written) — ${statusWords[report.status]}` : statusWords[report.status]
+export const statusLabel = (report: RunReport): string => {
+  if (!report.dryRun) return statusWords[report.status]
+  if (report.status === "completed") return "Dry run — nothing was written"
+  if (report.status === "completed_with_errors") return "Dry run — nothing was written; some records need review"
+  return `Dry run — ${statusWords[report.status]}`
+}
 
 /** A field value as a person reads it: empty for null, lists joined, objects as "key: value" pairs. */
 export const formatValue = (value: JsonValue): string => {

@@ -1,13 +1,13 @@
-import { entityLabel, formatCount, statusLabel, systemLabel } from "./format.js"
+import { entityLabel, formatCount, formatMinutes, statusLabel, systemLabel } from "./format.js"
 import type { RunReport } from "./model.js"
 import { countByCode, countColumns, countRows } from "./summary.js"
 
 const pad = (value: string, width: number, right: boolean): string => (right ? value.padStart(width) : value.padEnd(width))
 
-/** A fixed-width text table; the first `textColumns` columns align left, numbers align right. */
-const textTable = (rows: ReadonlyArray<ReadonlyArray<string>>, textColumns: number): ReadonlyArray<string> => {
+/** A fixed-width text table; numbers align right. */
+const textTable = (rows: ReadonlyArray<ReadonlyArray<string>>, isNumeric: (column: number) => boolean): ReadonlyArray<string> => {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? []
-  return rows.map((r) => r.map((c, i) => pad(c, widths[i] ?? 0, i >= textColumns)).join("  ").trimEnd())
+  return rows.map((r) => r.map((c, i) => pad(c, widths[i] ?? 0, isNumeric(i))).join("  ").trimEnd())
 }
 
 /**
@@ -23,18 +23,24 @@ export const renderTerminalSummary = (report: RunReport, reportDir: string): str
     ...countColumns.map((c) => formatCount(r.counts[c.key]))
   ])
   if (rows.length === 0) lines.push("No records.")
-  else lines.push(...textTable([["Direction", "Records", ...countColumns.map((c) => c.title)], ...rows], 2))
+  else lines.push(...textTable([["Direction", "Records", ...countColumns.map((c) => c.title)], ...rows], (i) => i >= 2))
 
   const byCode = countByCode(report.quarantine)
   if (byCode.length > 0) {
     lines.push("", `Quarantined (${formatCount(report.quarantine.length)}), not written:`)
-    lines.push(...textTable(byCode.map((c) => [`  ${formatCount(c.count)}`, c.code, c.description]), 1).map((l) => l))
+    lines.push(...textTable(byCode.map((c) => [formatCount(c.count), c.code, c.description]), (i) => i === 0).map((l) => `  ${l}`))
   }
   if (report.warnings.length > 0) lines.push("", `Warnings: ${formatCount(report.warnings.length)} (see the report).`)
   const open = report.actions.filter((a) => a.action === "conflict").length
   if (report.conflicts.length > 0) lines.push("", `Conflicts: ${formatCount(report.conflicts.length)} (${formatCount(open)} awaiting review).`)
   const mismatched = (report.verification ?? []).reduce((n, v) => n + v.mismatches.length, 0)
   if (mismatched > 0) lines.push("", `Verification: ${formatCount(mismatched)} records differ on the target.`)
+
+  if (report.estimate !== null)
+    lines.push(
+      "",
+      `Estimated time at the configured rate limits: ${formatMinutes(report.estimate.minutes)} (${formatCount(report.estimate.autoleap.requests)} AutoLeap and ${formatCount(report.estimate.autogms.requests)} autoGMS requests).`
+    )
 
   const dir = reportDir.replace(/\/+$/, "")
   lines.push("", "Report:", `  ${dir}/report.html`, `  ${dir}/report.md`, `  ${dir}/report.json`, `  ${dir}/actions.csv`, `  ${dir}/log.ndjson`)

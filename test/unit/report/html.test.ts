@@ -51,7 +51,7 @@ describe("report.html", () => {
 
   it("has the summary, counts, estimate, requests, quarantine, warnings, conflicts, verification and changes", () => {
     const dry = visibleText(renderHtml(dryRunReport()))
-    expect(dry).toContain("Dry run (nothing was written)")
+    expect(dry).toContain("Dry run — nothing was written; some records need review")
     expect(dry).toContain("AutoLeap → autoGMS: 7 records read; would create 1 customer and 1 vehicle; would link to existing 1 customer; would hold back 1 customer and 2 vehicles; would skip 1 customer.")
     expect(dry).toContain("About 3 h 21 min at the configured rate limits (12,120 requests).")
     expect(dry).toMatch(/MISSING_MAKE_MODEL.*make or model/)

@@ -19,10 +19,11 @@ describe("terminal summary", () => {
   it("lists quarantine by code and where the report files are, without colour codes", () => {
     const text = renderTerminalSummary(dryRunReport(), "runs/20250301-101500-abcd/")
     expect(text).toMatch(/Quarantined \(3\), not written:/)
-    expect(text).toMatch(/1\s+INVALID_VIN\s+The VIN is not 17 valid characters/)
+    expect(text).toContain("  1  INVALID_VIN         The VIN is not 17 valid characters")
     expect(text).toContain("runs/20250301-101500-abcd/report.html")
     expect(text).toContain("runs/20250301-101500-abcd/actions.csv")
     expect(text).toContain("Warnings: 2")
+    expect(text).toContain("Estimated time at the configured rate limits: 3 h 21 min (120 AutoLeap and 12,000 autoGMS requests).")
     expect(text).not.toMatch(/\u001b/)
   })
 })
