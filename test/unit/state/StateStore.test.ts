@@ -6,7 +6,7 @@ import type { LinkInput, PairState, WriteIntent } from "../../../src/state/index
 const shopA = { autoleapCompanyId: "co-1", autogmsGarageId: "ga-1" }
 const shopB = { autoleapCompanyId: "co-1", autogmsGarageId: "ga-2" }
 
-const withPair = <A, E>(f: (state: PairState) => Effect.Effect<A, E>) =>
+const withPair = <A, E>(f: (state: PairState) => Effect.Effect<A, E, StateStore>) =>
   Effect.gen(function* () {
     const store = yield* StateStore
     return yield* f(yield* store.pair(shopA))
