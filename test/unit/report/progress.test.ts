@@ -1,6 +1,7 @@
+import { PassThrough } from "node:stream"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, TestClock } from "effect"
-import { makePlainProgress, makeRecording, Progress, progressLine, formatEta } from "../../../src/cli/progress.js"
+import { formatEta, layerTty, makePlainProgress, makeRecording, Progress, progressLine } from "../../../src/cli/progress.js"
 
 describe("progress", () => {
   it.effect("writes plain lines every N records, with count, rate and ETA, and no control characters", () =>
@@ -68,4 +69,23 @@ describe("progress", () => {
       ])
     }).pipe(Effect.provide(recording.layer))
   })
+})
+
+describe("progress on a terminal", () => {
+  it.effect("draws one bar per entity with count/total and rate, and stops cleanly when the scope closes", () =>
+    Effect.gen(function* () {
+      const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120 })
+      let output = ""
+      stream.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")))
+      yield* Effect.gen(function* () {
+          const progress = yield* Progress
+          yield* progress.start("customers", 200)
+          yield* progress.start("vehicles", 50)
+          yield* progress.advance("customers", 120)
+          yield* progress.finish("vehicles")
+        }).pipe(Effect.provide(layerTty(stream)))
+      expect(output).toMatch(/customers .*\| 120\/200 \| [\d.]+\/s \| ETA/)
+      expect(output).toMatch(/vehicles .*\| 0\/50/)
+    })
+  )
 })
