@@ -3,6 +3,9 @@
  * Every test starts its own simulator on 127.0.0.1:0 with a fake clock, so tests neither share rate windows nor wait.
  */
 import { afterEach, describe, expect, it } from "@effect/vitest"
+import { Either, Schema } from "effect"
+import { existsSync, readFileSync } from "node:fs"
+import { AutoleapCustomerList, AutoleapVehicleList, normalizeAutoleapList } from "../../src/sources/autoleap/schema.js"
 import { startAutoleapSim, type AutoleapSeed, type AutoleapSim, type AutoleapSimOptions } from "../../src/sim/autoleap/index.js"
 
 const PARTNER = { partnerId: "sandbox-partner", authKey: "sandbox-auth-key" }
@@ -12,9 +15,12 @@ const T0 = Date.parse("2026-01-01T00:00:00.000Z")
 const iso = (ms: number) => new Date(ms).toISOString()
 const pad = (n: number) => String(n).padStart(6, "0")
 
+/** What JSON.parse gives back: the tests probe fields and let expect() judge them. */
+type Json = ReturnType<typeof JSON.parse>
+
 interface Reply {
   readonly status: number
-  readonly body: any
+  readonly body: Json
   readonly headers: Headers
 }
 
@@ -103,8 +109,8 @@ const start = async (options: AutoleapSimOptions = {}, customers = 0, vehicles: 
   return { sim, clock, call, login }
 }
 
-const items = (body: any): Array<any> => body.results?.content ?? body.content
-const ids = (body: any, key = "customerId"): Array<string> => items(body).map((r: any) => r[key])
+const items = (body: Json): Array<Json> => body.results?.content ?? body.content
+const ids = (body: Json, key = "customerId"): Array<string> => items(body).map((r: Json) => r[key])
 
 describe("authentication", () => {
   it("logs in with partner credentials and hands out a JWT-looking access token", async () => {
@@ -395,7 +401,7 @@ describe("bulk writes", () => {
     const vehicle = items((await call("GET", `/vehicles?companyId=${COMPANY}`)).body)[0]
     expect(vehicle).toMatchObject({ customerId: "al-cus-000002", vehicleStatus: "Inactive", mileage: 1200.5 })
     const customers = items((await call("GET", `/customers?companyId=${COMPANY}`)).body)
-    expect(customers.map((c: any) => c.customerStatus)).toEqual(["Inactive", "Active"])
+    expect(customers.map((c: Json) => c.customerStatus)).toEqual(["Inactive", "Active"])
   })
 })
 
@@ -470,7 +476,7 @@ describe("test hooks over HTTP", () => {
         headers: { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body)
       })
-      return { status: response.status, body: await response.json() }
+      return { status: response.status, body: JSON.parse(await response.text()) as Json }
     }
     expect((await hook("POST", "/seed", seedWith(4))).body).toMatchObject({ ok: true, customers: 5 })
     expect((await hook("GET", "/dump")).body.customers).toHaveLength(5)
@@ -488,5 +494,35 @@ describe("test hooks over HTTP", () => {
     expect(stats.byEndpoint).toEqual({ "POST /partners/login": 1, "GET /customers": 1 })
     await hook("POST", "/stats/reset")
     expect(sim.stats().total).toBe(0)
+  })
+})
+
+describe("the curated fixture", () => {
+  const fixture = new URL("../../fixtures/small/autoleap.json", import.meta.url)
+
+  it.skipIf(!existsSync(fixture))("serves every seeded record in both list shapes, and each page decodes with the wire schemas", async () => {
+    const seed = JSON.parse(readFileSync(fixture, "utf8")) as AutoleapSeed
+    const { call, sim } = await start()
+    sim.seed(seed)
+    const token = (await call("POST", "/partners/login", { body: { partnerId: "sandbox-partner", authKey: "sandbox-auth-key" }, token: null })).body.data.accessToken
+    for (const shape of ["wrapped", "page"] as const) {
+      sim.configure({ listShape: shape })
+      for (const [path, schema, key] of [
+        ["/customers", AutoleapCustomerList, "customerId"],
+        ["/vehicles", AutoleapVehicleList, "vehicleId"]
+      ] as const) {
+        const seen: Array<string> = []
+        for (let page = 1; page < 100; page++) {
+          const reply = await call("GET", `${path}?companyId=al-company-1&size=7&page=${page}`, { token })
+          const decoded = Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown>, { errors: "all" })(reply.body)
+          expect(Either.isRight(decoded), `${shape} ${path} page ${page}`).toBe(true)
+          const normal = normalizeAutoleapList(Either.getOrThrow(decoded) as Parameters<typeof normalizeAutoleapList<Record<string, string>>>[0])
+          seen.push(...normal.items.map((r) => r[key]!))
+          if (normal.last) break
+        }
+        const expected = (path === "/customers" ? seed.customers : seed.vehicles).filter((r) => r.companyId === "al-company-1")
+        expect(seen.sort(), `${shape} ${path}`).toEqual(expected.map((r) => (r as Record<string, unknown>)[key] as string).sort())
+      }
+    }
   })
 })
