@@ -451,6 +451,18 @@ describe("errors and limits", () => {
     expect((await call("POST", "/customers", { body: { companyId: COMPANY, customers: [{ firstName: "X" }] } })).status).toBe(400)
   })
 
+  it("applies nothing when the connection is reset or a 5xx comes before the request is handled", async () => {
+    const { call, sim } = await start({}, 1)
+    const write = { body: { companyId: COMPANY, customers: [{ firstName: "Never", lastName: "Written" }] } }
+    sim.faults.configure({ resetRate: 1 })
+    await expect(call("POST", "/customers", write)).rejects.toThrow()
+    sim.faults.configure({ resetRate: 0, serverErrorRate: 1 })
+    expect(await call("PUT", "/customers", write)).toMatchObject({ status: 500, body: { success: false } })
+    expect(await call("POST", "/customers", write)).toMatchObject({ status: 500, body: { success: false } })
+    expect(sim.dump().customers.filter((c) => c.firstName === "Never")).toEqual([])
+    expect(sim.stats().byStatus).toMatchObject({ "0": 1, "500": 2 })
+  })
+
   it("gives the same faults for the same seed", async () => {
     const run = async () => {
       const { call, sim } = await start({ faults: { seed: 42, serverErrorRate: 0.4 } }, 1)
