@@ -164,21 +164,22 @@ export const makePacer = (options: PacerOptions): Effect.Effect<Pacer> =>
     const gates: ReadonlyArray<Gate> = [pause, ...options.gates]
 
     // The lock is held while sleeping: whoever is first in line gets the next slot, so waiting fibers keep their order.
-    const acquire = lock.withPermits(1)(
-      Effect.gen(function* () {
-        let waited = false
-        for (;;) {
-          const now = yield* Clock.currentTimeMillis
-          let wait = 0
-          for (const g of gates) wait = Math.max(wait, g.waitMs(now))
-          if (wait <= 0) {
-            if (waited) options.onWait?.()
-            return gates.map((g) => g.commit(now))
+    // A send "waited" when it left later than it asked, whether it slept on a gate or queued behind one that did.
+    const acquire = Effect.flatMap(Clock.currentTimeMillis, (askedAt) =>
+      lock.withPermits(1)(
+        Effect.gen(function* () {
+          for (;;) {
+            const now = yield* Clock.currentTimeMillis
+            let wait = 0
+            for (const g of gates) wait = Math.max(wait, g.waitMs(now))
+            if (wait <= 0) {
+              if (now > askedAt) options.onWait?.()
+              return gates.map((g) => g.commit(now))
+            }
+            yield* Effect.sleep(Duration.millis(wait))
           }
-          waited = true
-          yield* Effect.sleep(Duration.millis(wait))
-        }
-      })
+        })
+      )
     )
 
     const paced = <E, R>(send: Effect.Effect<HttpResponse, E, R>): Effect.Effect<HttpResponse, E, R> =>
