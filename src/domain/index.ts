@@ -1,0 +1,7 @@
+export * from "./customer.js"
+export * from "./findings.js"
+export * from "./ids.js"
+export * from "./sidecar.js"
+export * from "./tag.js"
+export * from "./vehicle.js"
+export * from "./vin.js"

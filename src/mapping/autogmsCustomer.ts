@@ -1,0 +1,115 @@
+/** autoGMS customers ⇄ the model (contract/mapping.md, "Customers"). */
+import type { Customer, CustomerFields } from "../domain/customer.js"
+import { customerRef } from "../domain/ids.js"
+import type { Json, Sidecar } from "../domain/sidecar.js"
+import type { AutogmsCustomer, AutogmsCustomerCreate } from "../sources/autogms/schema.js"
+import type { MappingContext } from "./context.js"
+import { withWithheld, type MappedCustomer } from "./mapped.js"
+import { cleanText } from "./normalize.js"
+import { captureSidecar, makeReporter, readFields, writeFields, type FieldRule, type Mutable, type RecordCodec } from "./recordCodec.js"
+import {
+  autogmsTagsRule,
+  booleanRule,
+  enumRule,
+  readCountry,
+  singleEmailRule,
+  singlePhoneRule,
+  textRule,
+  trimmedTextRule,
+  wire
+} from "./rules.js"
+
+type F = CustomerFields
+const { asRecord, asString } = wire
+
+const addressRule: FieldRule<F> = {
+  key: "address",
+  fields: ["address"],
+  read: (value, into, _ctx, report) => {
+    const a = asRecord(value)
+    if (a === null) return void (into.address = null)
+    const address = {
+      line1: cleanText(asString(a["line1"])),
+      city: cleanText(asString(a["city"])),
+      state: cleanText(asString(a["state"])),
+      postalCode: cleanText(asString(a["postalCode"])),
+      country: readCountry(a["country"], report)
+    }
+    into.address = Object.values(address).every((v) => v === null) ? null : address
+  },
+  write: (model, original) => {
+    const a = model.address
+    if (a === null) return null
+    // AutoLeap has no second line: keep autoGMS's while the first line is unchanged (a new street makes it stale).
+    const before = asRecord(original)
+    const line2 = before !== null && cleanText(asString(before["line1"])) === a.line1 ? asString(before["line2"]) : null
+    return { line1: a.line1, line2, city: a.city, state: a.state, postalCode: a.postalCode, country: a.country }
+  }
+}
+
+const blankCustomer = (): Mutable<F> => ({
+  type: null,
+  firstName: null,
+  lastName: null,
+  businessName: null,
+  email: null,
+  phone: null,
+  secondaryPhone: null,
+  contactPreference: null,
+  address: null,
+  notes: null,
+  taxExempt: null,
+  marketingOptIn: null,
+  tags: []
+})
+
+// autoGMS write bodies take null for "no value", except its two flags, which are simply left out.
+const restoreForAutogms = (key: string, value: Json): unknown =>
+  value === null && (key === "marketingOptIn" || key === "taxExempt") ? undefined : value
+
+export const autogmsCustomerCodec: RecordCodec<F> = {
+  system: "autogms",
+  blank: blankCustomer,
+  restore: restoreForAutogms,
+  passthrough: [],
+  rules: [
+    enumRule<F, "individual" | "business">("type", "type", (ctx) => ctx.enums.autogms.type, undefined),
+    textRule<F>("firstName", "firstName", null),
+    textRule<F>("lastName", "lastName", null),
+    textRule<F>("businessName", "businessName", null),
+    singleEmailRule<F>("email"),
+    singlePhoneRule<F>("phone", "phone"),
+    singlePhoneRule<F>("secondaryPhone", "secondaryPhone"),
+    enumRule<F, "sms" | "email">("preferredContact", "contactPreference", (ctx) => ctx.enums.autogms.preferredContact, null),
+    addressRule,
+    trimmedTextRule<F>("notes", "notes", null),
+    booleanRule<F>("taxExempt", "taxExempt"),
+    booleanRule<F>("marketingOptIn", "marketingOptIn"),
+    autogmsTagsRule<F>("customers")
+  ]
+}
+
+export const autogmsCustomerToModel = (customer: AutogmsCustomer, ctx: MappingContext): MappedCustomer => {
+  const report = makeReporter("autogms")
+  const wireRecord = customer as Readonly<Record<string, unknown>>
+  const fields = readFields(autogmsCustomerCodec, wireRecord, ctx, report)
+  const record: Customer = {
+    kind: "customer",
+    source: customerRef("autogms", customer.id),
+    updatedAt: customer.updatedAt,
+    // autoGMS has no archive state for customers.
+    archived: false,
+    ...fields
+  }
+  return { record, sidecar: captureSidecar(autogmsCustomerCodec, wireRecord, fields, ctx), warnings: report.warnings, problems: report.problems }
+}
+
+/**
+ * The autoGMS create body for a model customer; every field is present (null clears), so it also serves as the PATCH
+ * body. `sidecar` is the autoGMS sidecar when the record came from autoGMS, else null.
+ */
+export const modelCustomerToAutogms = (
+  model: CustomerFields,
+  sidecar: Sidecar | null | undefined,
+  ctx: MappingContext
+): AutogmsCustomerCreate => writeFields(autogmsCustomerCodec, withWithheld(model, sidecar), sidecar, ctx) as AutogmsCustomerCreate
