@@ -38,6 +38,7 @@ export const quarantineTable = (db: Database.Database) => {
   const clear = db.prepare<[number, Entity, System, string]>(
     `DELETE FROM quarantine WHERE pair_id = ? AND entity = ? AND system = ? AND source_id = ?`
   )
+  const any = db.prepare<[number], { found: number }>(`SELECT EXISTS (SELECT 1 FROM quarantine WHERE pair_id = ?) AS found`)
   const all = db.prepare<[number], QuarantineRow>(`SELECT * FROM quarantine WHERE pair_id = ? ORDER BY entity, system, source_id`)
   const forRun = db.prepare<[number, string], QuarantineRow>(
     `SELECT * FROM quarantine WHERE pair_id = ? AND last_run_id = ? ORDER BY entity, system, source_id`
@@ -48,6 +49,8 @@ export const quarantineTable = (db: Database.Database) => {
       for (const q of records) upsert.run(pairId, q.entity, q.system, q.sourceId, q.code, q.message, toJson(q.payload), now, now, runId)
     },
     clear: (pairId: number, keys: ReadonlyArray<RecordKey>): number => {
+      // The common case is an empty quarantine: one probe instead of a delete per linked record.
+      if (keys.length === 0 || any.get(pairId)?.found !== 1) return 0
       let cleared = 0
       for (const k of keys) cleared += clear.run(pairId, k.entity, k.system, k.sourceId).changes
       return cleared
