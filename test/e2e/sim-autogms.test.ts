@@ -325,6 +325,19 @@ describe("autoGMS simulator over HTTP", () => {
       expect((await call(sim, "PATCH", `${G}/customers/cus_999999`, { body: {} })).status).toBe(404)
     })
 
+    it("lists reflect writes at once (no stale order after a create, a patch or a delete)", async () => {
+      const ids = async (q: string) => (await call(sim, "GET", `${G}/${q}`)).body.data.map((c: { id: string }) => c.id)
+      expect(await ids("customers?sort=-updatedAt")).toEqual(["cus_000002", "cus_000001"])
+      await call(sim, "PATCH", `${G}/customers/cus_000001`, { body: { notes: "x" } })
+      expect(await ids("customers?sort=-updatedAt")).toEqual(["cus_000001", "cus_000002"])
+      const created = await call(sim, "POST", `${G}/customers`, { body: { firstName: "New", lastName: "One" } })
+      expect(await ids("customers?sort=-updatedAt")).toEqual([created.body.data.id, "cus_000001", "cus_000002"])
+      const v = await call(sim, "POST", `${G}/vehicles`, { body: { customerId: "cus_000001", make: "Kia", model: "Rio" } })
+      expect(await ids("vehicles")).toEqual([v.body.data.id])
+      await call(sim, "DELETE", `${G}/vehicles/${v.body.data.id}`)
+      expect(await ids("vehicles")).toEqual([])
+    })
+
     it("GET one adds booking stats; lists do not", async () => {
       const one = await call(sim, "GET", `${G}/customers/cus_000001`)
       expect(one.body.data.stats).toEqual({ totalBookings: 0, lastVisitAt: null, totalSpend: 0 })

@@ -90,39 +90,64 @@ const timeOf = (value: unknown): number => {
   return Number.isNaN(ms) ? -Infinity : ms
 }
 
+// Parsed once per record version: date filters run on every page of a large garage.
+const updatedCache = new WeakMap<StoredRecord, number>()
+const updatedMs = (record: StoredRecord): number => {
+  let t = updatedCache.get(record)
+  if (t === undefined) {
+    t = timeOf(record["updatedAt"])
+    updatedCache.set(record, t)
+  }
+  return t
+}
+
 const byId = (a: StoredRecord, b: StoredRecord): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
+type Sort = NonNullable<ListQuery["sort"]>
+
+/** Sorts with the id as tie-breaker (in the sort's direction, so "-x" is the exact reverse of "x"); keys computed once. */
+export const sortRecords = (entity: AutogmsEntity, records: ReadonlyArray<StoredRecord>, sort: Sort): ReadonlyArray<StoredRecord> => {
+  const keyed = records.map((record) => ({
+    record,
+    key: sort.field === "name" ? sortName(entity, record) : timeOf(record[sort.field])
+  }))
+  const direction = sort.descending ? -1 : 1
+  keyed.sort((a, b) => {
+    const c = a.key < b.key ? -1 : a.key > b.key ? 1 : 0
+    return direction * (c !== 0 ? c : byId(a.record, b.record))
+  })
+  return keyed.map((k) => k.record)
+}
+
+export const DEFAULT_SORT: Sort = { field: "createdAt", descending: false }
+
+export const sortKeyOf = (sort: Sort): string => `${sort.descending ? "-" : ""}${sort.field}`
+
 /**
- * Filters on updatedAt, sorts (default: createdAt ascending) with the id as tie-breaker so pages never overlap or
- * skip, and cuts one page. A page past the end is empty with hasMore false.
+ * Sorts (default: createdAt ascending), filters on updatedAt and cuts one page. `sorted` may serve a memoised order.
+ * A page past the end is empty with hasMore false.
  */
-export const listPage = (entity: AutogmsEntity, records: ReadonlyArray<StoredRecord>, q: ListQuery) => {
-  const filtered = records.filter((r) => {
-    if (q.updatedFrom === undefined && q.updatedTo === undefined) return true
-    const t = timeOf(r["updatedAt"])
-    if (t === -Infinity) return false
-    return (q.updatedFrom === undefined || t >= q.updatedFrom) && (q.updatedTo === undefined || t <= q.updatedTo)
-  })
-  const sort = q.sort ?? { field: "createdAt", descending: false }
-  const compareField = (a: StoredRecord, b: StoredRecord): number => {
-    if (sort.field === "name") {
-      const x = sortName(entity, a)
-      const y = sortName(entity, b)
-      return x < y ? -1 : x > y ? 1 : 0
-    }
-    return timeOf(a[sort.field]) - timeOf(b[sort.field])
-  }
-  const sorted = [...filtered].sort((a, b) => {
-    const c = compareField(a, b)
-    if (c !== 0 && !Number.isNaN(c)) return sort.descending ? -c : c
-    // The tie-breaker follows the sort direction so a descending listing is the exact reverse of an ascending one.
-    return sort.descending ? -byId(a, b) : byId(a, b)
-  })
-  const total = sorted.length
+export const listPage = (
+  entity: AutogmsEntity,
+  records: ReadonlyArray<StoredRecord>,
+  q: ListQuery,
+  sorted: (sort: Sort) => ReadonlyArray<StoredRecord> = (sort) => sortRecords(entity, records, sort)
+) => {
+  const ordered = sorted(q.sort ?? DEFAULT_SORT)
+  const filtered =
+    q.updatedFrom === undefined && q.updatedTo === undefined
+      ? ordered
+      : ordered.filter((r) => {
+          const t = updatedMs(r)
+          return (
+            t !== -Infinity && (q.updatedFrom === undefined || t >= q.updatedFrom) && (q.updatedTo === undefined || t <= q.updatedTo)
+          )
+        })
+  const total = filtered.length
   const totalPages = Math.ceil(total / q.limit)
   const start = (q.page - 1) * q.limit
   return {
-    items: sorted.slice(start, start + q.limit),
+    items: filtered.slice(start, start + q.limit),
     pagination: { page: q.page, limit: q.limit, total, totalPages, hasMore: q.page < totalPages }
   }
 }

@@ -13,6 +13,8 @@ export const phoneKey = (value: unknown, country: string | undefined): string | 
   if (typeof value !== "string") return undefined
   const digits = value.replace(/\D/g, "")
   if (digits.length === 0) return undefined
+  // Already E.164: parsing would give it back unchanged, and parsing is what makes a large garage slow.
+  if (/^\+[1-9]\d{6,14}$/.test(value)) return value
   const parsed = parsePhoneNumberFromString(value, (country ?? "US") as CountryCode)
   return parsed?.number ?? digits
 }

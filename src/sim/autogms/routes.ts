@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http"
 import type { RateDecision } from "../common/rateWindow.js"
 import type { Route, SimRequest, SimResponse } from "../common/server.js"
-import { listPage, parseListQuery } from "./listing.js"
+import { listPage, parseListQuery, sortKeyOf, sortRecords } from "./listing.js"
 import { digitsOf, emailKey, phoneKey, plateKey, vinKey } from "./normalize.js"
 import * as R from "./responses.js"
 import { toWire, type AutogmsStore, type StoredRecord } from "./store.js"
@@ -71,26 +71,48 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
   const inGarage = (write: boolean, handler: (call: Call) => SimResponse) =>
     authorised(write, (call) => (call.garage === undefined ? R.notFound("Garage") : handler({ ...call, garage: call.garage })))
 
-  const listed = (entity: "customers" | "vehicles", records: ReadonlyArray<StoredRecord>, query: URLSearchParams): SimResponse => {
+  /** `memoKey` names a record set that only changes with the store (a whole garage), so its sort orders can be reused. */
+  const listed = (
+    entity: "customers" | "vehicles",
+    records: ReadonlyArray<StoredRecord>,
+    query: URLSearchParams,
+    memoKey?: string
+  ): SimResponse => {
     const parsed = parseListQuery(query)
     if ("issues" in parsed) return R.validationError(parsed.issues, "Invalid query parameters")
-    const { items, pagination } = listPage(entity, records, parsed.query)
+    const sorted =
+      memoKey === undefined
+        ? undefined
+        : (sort: Parameters<typeof sortKeyOf>[0]) =>
+            store.memo(`${memoKey}:${sortKeyOf(sort)}`, () => sortRecords(entity, records, sort))
+    const { items, pagination } = listPage(entity, records, parsed.query, sorted)
     return R.okList(items.map((r) => toWire(r)), pagination)
   }
 
   // --- customers ----------------------------------------------------------------------------------------------------
+
+  // Comparison keys per record version (a write stores a new object), so a create scans cheap keys, not raw phones.
+  const matchKeys = new WeakMap<StoredRecord, { email?: string; phone?: string; vin?: string }>()
+  const keysOf = (record: StoredRecord, country: string) => {
+    let keys = matchKeys.get(record)
+    if (keys === undefined) {
+      keys = { email: emailKey(record["email"]), phone: phoneKey(record["phone"], country), vin: vinKey(record["vin"]) }
+      matchKeys.set(record, keys)
+    }
+    return keys
+  }
 
   /** The first other customer of the garage holding this email, else this phone (E.164 / digits). */
   const customerClash = (garage: AutogmsSeedGarage, fields: Record<string, unknown>, exceptId?: string): string | undefined => {
     const others = store.inGarage("customers", garage.id).filter((c) => c.id !== exceptId)
     const email = emailKey(fields["email"])
     if (email !== undefined) {
-      const hit = others.find((c) => emailKey(c["email"]) === email)
+      const hit = others.find((c) => keysOf(c, garage.country).email === email)
       if (hit !== undefined) return hit.id
     }
     const phone = phoneKey(fields["phone"], garage.country)
     if (phone !== undefined) {
-      const hit = others.find((c) => phoneKey(c["phone"], garage.country) === phone)
+      const hit = others.find((c) => keysOf(c, garage.country).phone === phone)
       if (hit !== undefined) return hit.id
     }
     return undefined
@@ -103,8 +125,9 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
     const qDigits = digitsOf(q)
     if (qDigits.length < 3 || /[a-z]/i.test(q)) return false
     const qPhone = phoneKey(q, country)
+    if (qPhone !== undefined && keysOf(c, country).phone === qPhone) return true
     return [c["phone"], c["secondaryPhone"]].some(
-      (p) => digitsOf(p).includes(qDigits) || (qPhone !== undefined && phoneKey(p, country) === qPhone)
+      (p) => digitsOf(p).includes(qDigits) || (qPhone !== undefined && p !== c["phone"] && phoneKey(p, country) === qPhone)
     )
   }
 
@@ -144,7 +167,7 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
   const vinClash = (garage: AutogmsSeedGarage, vin: unknown, exceptId?: string): string | undefined => {
     const key = vinKey(vin)
     if (key === undefined) return undefined
-    return store.inGarage("vehicles", garage.id).find((v) => v.id !== exceptId && vinKey(v["vin"]) === key)?.id
+    return store.inGarage("vehicles", garage.id).find((v) => v.id !== exceptId && keysOf(v, garage.country).vin === key)?.id
   }
 
   const createVehicle = (garage: AutogmsSeedGarage, body: unknown): SimResponse => {
@@ -218,7 +241,9 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
     {
       method: "GET",
       pattern: "/garages/:garageId/customers",
-      handler: inGarage(false, ({ req, garage }) => listed("customers", store.inGarage("customers", garage.id), req.query))
+      handler: inGarage(false, ({ req, garage }) =>
+        listed("customers", store.inGarage("customers", garage.id), req.query, `customers:${garage.id}`)
+      )
     },
     {
       method: "GET",
@@ -265,9 +290,13 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
     {
       method: "GET",
       pattern: "/garages/:garageId/vehicles",
-      handler: inGarage(false, ({ req, garage }) =>
-        listed("vehicles", store.inGarage("vehicles", garage.id).filter(vehicleFilters(req.query)), req.query)
-      )
+      handler: inGarage(false, ({ req, garage }) => {
+        const all = store.inGarage("vehicles", garage.id)
+        const filtered = ["customerId", "vin", "licensePlate"].some((f) => req.query.has(f))
+        return filtered
+          ? listed("vehicles", all.filter(vehicleFilters(req.query)), req.query)
+          : listed("vehicles", all, req.query, `vehicles:${garage.id}`)
+      })
     },
     { method: "POST", pattern: "/garages/:garageId/vehicles", handler: inGarage(true, ({ req, garage }) => createVehicle(garage, req.body)) },
     {

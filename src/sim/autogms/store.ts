@@ -23,6 +23,9 @@ export class AutogmsStore {
   readonly records: Record<AutogmsEntity, Map<string, StoredRecord>> = { customers: new Map(), vehicles: new Map() }
   private counters: Record<AutogmsEntity, number> = { customers: 0, vehicles: 0 }
   private lastWriteMs = 0
+  /** Bumped on every change; memoised views of older versions are recomputed. */
+  private version = 0
+  private memos = new Map<string, { version: number; value: unknown }>()
 
   constructor(private readonly now: () => number) {}
 
@@ -36,6 +39,24 @@ export class AutogmsStore {
       this.counters[entity] = maxSuffix(map.keys(), ID_PREFIX[entity])
     }
     this.lastWriteMs = 0
+    this.changed()
+  }
+
+  private changed(): void {
+    this.version++
+    this.memos.clear()
+  }
+
+  /**
+   * A view of the data (e.g. a garage's customers in one sort order), computed once per version of the store: a client
+   * paging through tens of thousands of records must not pay for a full sort on every page.
+   */
+  memo<A>(key: string, compute: () => A): A {
+    const hit = this.memos.get(key)
+    if (hit !== undefined && hit.version === this.version) return hit.value as A
+    const value = compute()
+    this.memos.set(key, { version: this.version, value })
+    return value
   }
 
   dump(): AutogmsSeed {
@@ -58,8 +79,8 @@ export class AutogmsStore {
     return new Date(this.lastWriteMs).toISOString()
   }
 
-  inGarage(entity: AutogmsEntity, garageId: string): Array<StoredRecord> {
-    return [...this.records[entity].values()].filter((r) => r.garageId === garageId)
+  inGarage(entity: AutogmsEntity, garageId: string): ReadonlyArray<StoredRecord> {
+    return this.memo(`in:${entity}:${garageId}`, () => [...this.records[entity].values()].filter((r) => r.garageId === garageId))
   }
 
   get(entity: AutogmsEntity, garageId: string, id: string): StoredRecord | undefined {
@@ -69,11 +90,13 @@ export class AutogmsStore {
 
   put(entity: AutogmsEntity, record: StoredRecord): StoredRecord {
     this.records[entity].set(record.id, record)
+    this.changed()
     return record
   }
 
   remove(entity: AutogmsEntity, id: string): void {
     this.records[entity].delete(id)
+    this.changed()
   }
 }
 
