@@ -108,16 +108,17 @@ export class ServerWindowGate implements Gate {
     const w = this.window(now)
     if (w !== undefined) w.remaining = Math.max(0, w.remaining - 1)
     this.inFlight++
-    return (_completedAt, response) => {
+    return (completedAt, response) => {
       this.inFlight--
-      if (response !== undefined) this.observe(response)
+      if (response !== undefined) this.observe(response, completedAt)
     }
   }
 
   /** Called once the answer is in, so `inFlight` counts only the others. */
-  private observe(response: HttpResponse): void {
+  private observe(response: HttpResponse, now: number): void {
     const h = parseRateLimitHeaders(response.headers)
-    if (h === undefined) return
+    // A window that has already ended says nothing about the next one.
+    if (h === undefined || h.resetAt <= now) return
     if (h.limit !== undefined) this.serverLimit = h.limit
     const remaining = Math.max(0, h.remaining - this.inFlight)
     const k = this.known
