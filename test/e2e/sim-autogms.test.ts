@@ -491,6 +491,19 @@ describe("autoGMS simulator over HTTP", () => {
       expect(retry.status).toBe(409)
     })
 
+    it("a 5xx or a reset before handling applies nothing", async () => {
+      sim.faults.configure({ serverErrorRate: 1 })
+      const failed = await call(sim, "POST", `${G}/customers`, { body: { firstName: "Never", lastName: "Stored" } })
+      expect(failed.status).toBe(500)
+      expect(failed.body.success).toBe(false)
+      expect(failed.headers.get("ratelimit-remaining")).not.toBeNull()
+      sim.faults.configure({ serverErrorRate: 0, resetRate: 1 })
+      await expect(call(sim, "POST", `${G}/customers`, { body: { firstName: "Never", lastName: "Stored" } })).rejects.toThrow()
+      sim.faults.configure({ resetRate: 0 })
+      expect(sim.dump().customers.map((c) => c["firstName"])).not.toContain("Never")
+      expect(sim.stats().byStatus).toMatchObject({ "500": 1, "0": 1 })
+    })
+
     it("the same fault seed gives the same faults for the same requests", async () => {
       const run = async () => {
         sim.faults.configure({ seed: 42, serverErrorRate: 0.3 })
