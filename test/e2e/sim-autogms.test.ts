@@ -540,6 +540,17 @@ describe("autoGMS simulator over HTTP", () => {
   })
 })
 
+describe("autoGMS simulator startup", () => {
+  it("rejects, rather than crashing, when the port is taken", async () => {
+    const first = await startAutogmsSim()
+    try {
+      await expect(startAutogmsSim({ port: first.port })).rejects.toMatchObject({ code: "EADDRINUSE" })
+    } finally {
+      await first.close()
+    }
+  })
+})
+
 describe("autoGMS simulator rate limits and clock", () => {
   let clock = Date.parse(day("2026-03-01"))
   let sim: AutogmsSim

@@ -196,7 +196,14 @@ export const startJsonServer = async (
     })
   })
   server.keepAliveTimeout = 5_000
-  await new Promise<void>((resolve) => server.listen(listen.port ?? 0, host, resolve))
+  // A busy port must reject (so callers can say which port), not crash the process with an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(listen.port ?? 0, host, () => {
+      server.off("error", reject)
+      resolve()
+    })
+  })
   const port = (server.address() as AddressInfo).port
   return {
     server,
