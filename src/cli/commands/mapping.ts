@@ -1,8 +1,14 @@
 import { Args, Command } from "@effect/cli"
-import { notImplemented } from "./notYet.js"
+import { Console, Effect } from "effect"
+import { loadMappingFile } from "../../mapping/mappingFile.js"
+import { UsageError } from "../exit.js"
 
-const mappingCheckCommand = Command.make("check", { file: Args.file({ name: "FILE" }) }, () => notImplemented("mapping check")).pipe(
-  Command.withDescription("validate a mapping file")
-)
+/** `shopbridge mapping check FILE`: one line either way; a bad file exits 2 naming the file, the path inside it and the problem. */
+const mappingCheckCommand = Command.make("check", { file: Args.file({ name: "FILE" }) }, ({ file }) =>
+  loadMappingFile(file).pipe(
+    Effect.mapError((error) => new UsageError({ message: error.message })),
+    Effect.zipRight(Console.log(`mapping file ${file} is valid`))
+  )
+).pipe(Command.withDescription("validate a mapping file"))
 
 export const mappingCommand = Command.make("mapping").pipe(Command.withSubcommands([mappingCheckCommand]))
