@@ -1,5 +1,34 @@
 import { Command, Options } from "@effect/cli"
-import { notImplemented } from "./notYet.js"
+import { Effect } from "effect"
+import { DatasetLoadError } from "../../sim/fixtures/load.js"
+import { exportLines, startSandbox, type Sandbox } from "../../sim/sandbox.js"
+import { AbortedError, ExitCode, setExitCode, UsageError } from "../exit.js"
+
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, " ")
+
+const checkPort = (name: string, port: number): Effect.Effect<number, UsageError> =>
+  Number.isInteger(port) && port >= 0 && port <= 65_535
+    ? Effect.succeed(port)
+    : Effect.fail(new UsageError({ message: `--${name} must be a port from 0 to 65535 (0 = any free port), got ${port}` }))
+
+/** Why the simulators could not start, as one line: a bad dataset or a taken port is the user's to fix (exit 2). */
+const startFailure = (seed: string, ports: { autoleap: number; autogms: number }) => (error: unknown): UsageError | AbortedError => {
+  if (error instanceof DatasetLoadError) return new UsageError({ message: `--seed ${seed}: ${oneLine(error.message)}` })
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === "EADDRINUSE" || code === "EACCES") {
+    return new UsageError({ message: `cannot listen on port ${ports.autoleap} or ${ports.autogms} (${code}); pick another with --autoleap-port / --autogms-port` })
+  }
+  return new AbortedError({ message: `the simulators could not start: ${oneLine(error instanceof Error ? error.message : String(error))}` })
+}
+
+const acquireSandbox = (seed: string, autoleapPort: number, autogmsPort: number) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => startSandbox({ seed, autoleapPort, autogmsPort }),
+      catch: startFailure(seed, { autoleap: autoleapPort, autogms: autogmsPort })
+    }),
+    (sandbox: Sandbox) => Effect.promise(() => sandbox.close())
+  )
 
 export const sandboxCommand = Command.make(
   "sandbox",
@@ -8,5 +37,20 @@ export const sandboxCommand = Command.make(
     autoleapPort: Options.integer("autoleap-port").pipe(Options.withDefault(0)),
     autogmsPort: Options.integer("autogms-port").pipe(Options.withDefault(0))
   },
-  () => notImplemented("sandbox")
+  ({ seed, autoleapPort, autogmsPort }) =>
+    Effect.gen(function* () {
+      if (seed.trim().length === 0) return yield* new UsageError({ message: "--seed must be small, large or a dataset folder" })
+      yield* checkPort("autoleap-port", autoleapPort)
+      yield* checkPort("autogms-port", autogmsPort)
+      const sandbox = yield* acquireSandbox(seed, autoleapPort, autogmsPort)
+      yield* Effect.sync(() => {
+        process.stdout.write(`${exportLines(sandbox.env)}\n`)
+        process.stderr.write(
+          `shopbridge sandbox: serving AutoLeap at ${sandbox.autoleap.baseUrl} and autoGMS at ${sandbox.autogms.baseUrl} ` +
+            `(seed ${seed}); press Ctrl-C to stop\n`
+        )
+      })
+      // Stopping the sandbox is how it is meant to end: interruption (Ctrl-C, SIGTERM) exits 0 once the scope has closed both servers.
+      return yield* Effect.never.pipe(Effect.onInterrupt(() => setExitCode(ExitCode.ok)))
+    }).pipe(Effect.scoped)
 ).pipe(Command.withDescription("local simulators of both APIs"))
