@@ -432,4 +432,32 @@ describe("AutoleapClient writes", () => {
       expect(seen.filter((r) => r.method === "PATCH")).toHaveLength(2)
     }).pipe(Effect.provide(clientLayer(agent)))
   })
+
+  it.effect("a write whose token could not be obtained is NotApplied, not OutcomeUnknown", () => {
+    const { agent, seen } = fakeAutoleap({
+      override: (req) => (req.path === "/v2/partners/login" ? { status: 503, body: { success: false, error: "down" } } : undefined)
+    })
+    return Effect.gen(function* () {
+      const client = yield* AutoleapClient
+      const exit = yield* Effect.exit(runWithClock(client.createCustomers(items), "1 second"))
+      expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "AutoleapWriteNotApplied", status: undefined } } })
+      expect(seen.filter((r) => r.path === "/v2/customers")).toHaveLength(0)
+    }).pipe(Effect.provide(clientLayer(agent)))
+  })
+
+  it.effect("logout sends the refresh token with the bearer header, then logs in afresh on the next call", () => {
+    const { agent, seen } = fakeAutoleap({
+      override: (req) => (req.path === "/v2/partners/logout" ? { status: 200, body: { success: true } } : undefined)
+    })
+    return Effect.gen(function* () {
+      const client = yield* AutoleapClient
+      yield* client.profile
+      yield* client.logout
+      yield* client.profile
+      const logout = seen.find((r) => r.path === "/v2/partners/logout")!
+      expect(logout.body).toEqual({ refreshToken: "r1" })
+      expect(logout.headers.authorization).toBe("Bearer a1")
+      expect(seen.filter((r) => r.path === "/v2/partners/login")).toHaveLength(2)
+    }).pipe(Effect.provide(clientLayer(agent)))
+  })
 })

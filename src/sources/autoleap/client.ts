@@ -10,7 +10,7 @@ import { dedupByIdAndUpdated, DEFAULT_OVERLAP_MS, pagedStream, updatedAtMost, wi
 import { makeRequester } from "../../http/requester.js"
 import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.js"
 import { HttpTransport, type HttpMethod, type HttpRequest, type HttpResponse } from "../../http/transport.js"
-import { makeAutoleapAuth, type AutoleapTokens } from "./auth.js"
+import { makeAutoleapAuth, type AuthFailure, type AutoleapTokens } from "./auth.js"
 import {
   AutoleapAuthError,
   AutoleapCompanyUnavailable,
@@ -169,15 +169,21 @@ export const make = (
     })
 
     // A 401 with a token we believed valid: renew once (unless another fiber already did) and try again; a second 401 is final.
-    const authedAttempt = (req: HttpRequest) =>
-      Effect.flatMap(auth.current, (tokens) =>
+    // `beforeSend` marks failures to get a token: the request itself never left (a write's loader must know that).
+    const authedAttempt = <E = AuthFailure>(req: HttpRequest, beforeSend: (e: AuthFailure) => E = (e) => e as E) =>
+      Effect.flatMap(Effect.mapError(auth.current, beforeSend), (tokens) =>
         requester.attempt(withToken(req, tokens)).pipe(
           Effect.catchIf(
             (e): e is HttpStatusError => e instanceof HttpStatusError && e.status === 401,
-            () => Effect.flatMap(auth.renewAfter401(tokens.generation), (fresh) => requester.attempt(withToken(req, fresh)))
+            () => Effect.flatMap(Effect.mapError(auth.renewAfter401(tokens.generation), beforeSend), (fresh) => requester.attempt(withToken(req, fresh)))
           )
         )
       )
+
+    const tokenFailureOfWrite = (method: string, path: string) => (e: AuthFailure): AutoleapAuthError | AutoleapWriteNotApplied =>
+      e instanceof AutoleapAuthError
+        ? e
+        : new AutoleapWriteNotApplied({ method, path, status: undefined, message: `not sent: no usable token (${e._tag})`, itemIndex: undefined, itemField: undefined })
 
     const read = <A, I>(schema: Schema.Schema<A, I, never>, path: string, query?: Record<string, string | undefined>): Effect.Effect<A, AutoleapError> => {
       const req: HttpRequest = { method: "GET", url: urlOf(path, query), timeoutMs }
@@ -272,8 +278,8 @@ export const make = (
           const startedAt = new Date(yield* Clock.currentTimeMillis)
           const req: HttpRequest = { method, url: urlOf(path), json: encoded, timeoutMs }
           const response: HttpResponse = yield* requester
-            .retryWrite(authedAttempt(req), `${method} ${path}`)
-            .pipe(Effect.mapError(toAutoleapWriteError))
+            .retryWrite(authedAttempt(req, tokenFailureOfWrite(method, req.url.pathname)), `${method} ${path}`)
+            .pipe(Effect.mapError((e) => (e instanceof AutoleapWriteNotApplied ? e : toAutoleapWriteError(e))))
           // A 2xx means applied, whatever the body says; an odd body is logged, not turned into a failure.
           const decoded = yield* decodeResponse(AutoleapBulkSuccess, { api: "autoleap", method, path: req.url.pathname }, response).pipe(Effect.option)
           return { message: Option.getOrUndefined(decoded)?.message ?? undefined, count: items.length, startedAt }
