@@ -47,6 +47,18 @@ const addressRule: FieldRule<F> = {
   }
 }
 
+// One entry per number, as on AutoLeap's side: a second phone equal to the first is no second phone.
+const secondaryPhoneRule: FieldRule<F> = (() => {
+  const base = singlePhoneRule<F>("secondaryPhone", "secondaryPhone")
+  return {
+    ...base,
+    read: (value, into, ctx, report) => {
+      base.read(value, into, ctx, report)
+      if (into.secondaryPhone !== null && into.secondaryPhone === into.phone) into.secondaryPhone = null
+    }
+  }
+})()
+
 const blankCustomer = (): Mutable<F> => ({
   type: null,
   firstName: null,
@@ -79,7 +91,7 @@ export const autogmsCustomerCodec: RecordCodec<F> = {
     textRule<F>("businessName", "businessName", null),
     singleEmailRule<F>("email"),
     singlePhoneRule<F>("phone", "phone"),
-    singlePhoneRule<F>("secondaryPhone", "secondaryPhone"),
+    secondaryPhoneRule,
     enumRule<F, "sms" | "email">("preferredContact", "contactPreference", (ctx) => ctx.enums.autogms.preferredContact, null),
     addressRule,
     trimmedTextRule<F>("notes", "notes", null),

@@ -94,7 +94,8 @@ export const writeFields = <M>(
     const original = kept?.[rule.key]
     let value: unknown
     if (original !== undefined) {
-      const scratch = codec.blank()
+      // Read the original against the rest of the model: a rule may depend on fields read before it.
+      const scratch = { ...model } as Mutable<M>
       rule.read(original, scratch, ctx, undefined)
       value = sameFields(rule.fields, scratch as M, model) ? codec.restore(rule.key, original) : rule.write(model, original, ctx)
     } else {
