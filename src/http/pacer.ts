@@ -165,23 +165,29 @@ export const makePacer = (options: PacerOptions): Effect.Effect<Pacer> =>
     const gates: ReadonlyArray<Gate> = [pause, ...options.gates]
 
     // The lock is held while sleeping: whoever is first in line gets the next slot, so waiting fibers keep their order.
-    // A send "waited" when it left later than it asked, whether it slept on a gate or queued behind one that did.
-    const acquire = Effect.flatMap(Clock.currentTimeMillis, (askedAt) =>
-      lock.withPermits(1)(
+    // A send "waited" when a gate made someone sleep while it was in line (itself, or whoever held the lock before it).
+    let sleeps = 0
+    let someoneSleeping = false
+    const acquire = Effect.suspend(() => {
+      const sleepsWhenAsked = sleeps
+      const behindSleeper = someoneSleeping
+      return lock.withPermits(1)(
         Effect.gen(function* () {
           for (;;) {
             const now = yield* Clock.currentTimeMillis
             let wait = 0
             for (const g of gates) wait = Math.max(wait, g.waitMs(now))
             if (wait <= 0) {
-              if (now > askedAt) options.onWait?.()
+              if (behindSleeper || sleeps > sleepsWhenAsked) options.onWait?.()
               return gates.map((g) => g.commit(now))
             }
-            yield* Effect.sleep(Duration.millis(wait))
+            sleeps++
+            someoneSleeping = true
+            yield* Effect.sleep(Duration.millis(wait)).pipe(Effect.ensuring(Effect.sync(() => (someoneSleeping = false))))
           }
         })
       )
-    )
+    })
 
     const paced = <E, R>(send: Effect.Effect<HttpResponse, E, R>): Effect.Effect<HttpResponse, E, R> =>
       Effect.flatMap(acquire, (completions) =>
