@@ -1,0 +1,6 @@
+export * from "./counters.js"
+export * from "./errors.js"
+export { HttpLog, layerPino, layerSilent, makeRedactingLogger, redactSecrets } from "./log.js"
+export { DEFAULT_OVERLAP_MS } from "./paging.js"
+export { defaultRetryPolicy, type RetryPolicy } from "./retry.js"
+export { HttpTransport, layer as transportLayer, layerDispatcher as transportLayerDispatcher, type PoolOptions } from "./transport.js"
