@@ -1,0 +1,129 @@
+/**
+ * SIGKILL + resume: a migration killed three times at different points (each time mid-write, found by watching the
+ * target simulator's write count), then finished with `shopbridge resume`, ends with exactly what an uninterrupted
+ * migration of the same data gives: no duplicate, nothing missing. `resume` never exits 3 because of a dead holder on
+ * this machine.
+ */
+import { existsSync, readdirSync } from "node:fs"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import {
+  countsOf,
+  customerKeys,
+  describeRun,
+  duplicatedKeys,
+  ensureBuilt,
+  generated,
+  killAll,
+  migrate,
+  multisetMinus,
+  newDuplicates,
+  normalForm,
+  readReport,
+  resume,
+  runIdFrom,
+  seededRandom,
+  sleep,
+  snapshot,
+  sum,
+  vehicleKeys,
+  waitFor,
+  writesIn,
+  type CliResult,
+  type Running,
+  type World,
+  startWorld
+} from "./migrateHarness.js"
+
+const worlds: Array<World> = []
+
+beforeAll(async () => {
+  await ensureBuilt()
+}, 240_000)
+
+afterAll(async () => {
+  killAll()
+  await Promise.all(worlds.map((w) => w.close()))
+})
+
+describe("migrate killed with SIGKILL, then resume", () => {
+  it(
+    "three kills at different points, then resume: the uninterrupted run's end state, no duplicate, resume exits 0 or 1",
+    async () => {
+      const data = generated({ customers: 100, seed: 21 })
+      const [reference, world] = await Promise.all([startWorld({ seed: data }), startWorld({ seed: data, faults: { latencyMs: 20 } })])
+      worlds.push(reference, world)
+      const before = snapshot(world, "autogms")
+
+      // The uninterrupted migration, for the end state to compare with.
+      const refRun = await migrate(reference, "autoleap", "autogms", [], { timeoutMs: 90_000 }).done
+      expect([0, 1], describeRun(refRun)).toContain(refRun.code)
+      const refRunId = runIdFrom(refRun.stdout, [reference.runsDir])
+      expect(refRunId, describeRun(refRun)).toBeDefined()
+      const refReport = readReport(reference.runsDir, refRunId!)
+      const refWrites = sum(writesIn(reference.sandbox.autogms.stats()))
+      expect(refWrites, "the reference run wrote").toBeGreaterThan(30)
+
+      // Kill points: cumulative autoGMS writes, spread over the run (seeded, printed for replay).
+      const seed = Date.now() % 100_000
+      const random = seededRandom(seed)
+      const fractions = [0.05 + random() * 0.15, 0.3 + random() * 0.15, 0.6 + random() * 0.15]
+      const killAt = fractions.map((f) => Math.max(1, Math.round(f * refWrites)))
+      const history: Array<string> = [`kill seed ${seed}, reference writes ${refWrites}, kill at writes ${killAt.join(", ")}`]
+      const writes = () => sum(writesIn(world.sandbox.autogms.stats()))
+
+      let last: CliResult | undefined
+      let killed = 0
+      for (let i = 0; i < killAt.length; i++) {
+        const running: Running = i === 0 ? migrate(world, "autoleap", "autogms", [], { timeoutMs: 90_000 }) : resume(world, { timeoutMs: 90_000 })
+        let exited = false
+        void running.done.then(() => (exited = true))
+        await waitFor(() => exited || writes() >= killAt[i]!, 60_000, 2)
+        if (!exited) {
+          await sleep(Math.floor(random() * 15))
+          running.child.kill("SIGKILL")
+          killed++
+        }
+        last = await running.done
+        history.push(`${i === 0 ? "migrate" : "resume"}: ${last.signal ?? `exit ${last.code}`} at ${writes()} writes`)
+        if (last.signal === null) {
+          // It finished before the kill point: a resume that could not take over a dead holder shows up here too.
+          expect([0, 1], `${history.join("\n")}\n${describeRun(last)}`).toContain(last.code)
+          break
+        }
+      }
+      expect(killed, history.join("\n")).toBeGreaterThan(0)
+
+      const final = await resume(world, { timeoutMs: 90_000 }).done
+      history.push(`final resume: exit ${final.code} at ${writes()} writes`)
+      expect(final.code, `${history.join("\n")}\n${describeRun(final)}`).not.toBe(3)
+      expect([0, 1], `${history.join("\n")}\n${describeRun(final)}`).toContain(final.code)
+
+      // The resumed run reports as finished (in the runs dir the state remembers, or the default one in the cwd).
+      const runsDirs = [world.runsDir, join(world.dir, "runs")]
+      const runId = runIdFrom(final.stdout, runsDirs)
+      if (runId !== undefined) {
+        const dir = runsDirs.find((d) => existsSync(join(d, runId, "report.json")))
+        expect(dir, `no report.json for resumed run ${runId} in ${runsDirs.join(" or ")}`).toBeDefined()
+        expect(["completed", "completed_with_errors"]).toContain(readReport(dir!, runId).status)
+      } else {
+        expect.fail(`the first line of resume's output names no run folder (${runsDirs.map((d) => (existsSync(d) ? readdirSync(d).join(",") : "-")).join(" | ")})\n${describeRun(final)}`)
+      }
+
+      // Same end state as the uninterrupted run.
+      const after = snapshot(world, "autogms")
+      const want = normalForm(snapshot(reference, "autogms"), "autogms")
+      const got = normalForm(after, "autogms")
+      const report = history.join("\n")
+      expect(newDuplicates(duplicatedKeys(before.customers, customerKeys), duplicatedKeys(after.customers, customerKeys)), report).toEqual({})
+      expect(newDuplicates(duplicatedKeys(before.vehicles, vehicleKeys), duplicatedKeys(after.vehicles, vehicleKeys)), report).toEqual({})
+      expect(after.customers.length, report).toBe(before.customers.length + countsOf(refReport, "customers").created)
+      expect(after.vehicles.length, report).toBe(before.vehicles.length + countsOf(refReport, "vehicles").created)
+      expect(multisetMinus(got.customers, want.customers), `customers the killed run added beyond the reference\n${report}`).toEqual([])
+      expect(multisetMinus(want.customers, got.customers), `customers missing after resume\n${report}`).toEqual([])
+      expect(multisetMinus(got.vehicles, want.vehicles), `vehicles the killed run added beyond the reference\n${report}`).toEqual([])
+      expect(multisetMinus(want.vehicles, got.vehicles), `vehicles missing after resume\n${report}`).toEqual([])
+    },
+    150_000
+  )
+})
