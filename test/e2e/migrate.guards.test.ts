@@ -47,7 +47,7 @@ const resetStats = (w: World) => {
 describe("migrate: usage errors exit 2 and send nothing", () => {
   it("a missing AUTOGMS_API_KEY: exit 2, one line naming it, no request to either API", async () => {
     resetStats(world)
-    const result = await migrate(world, "autoleap", "autogms", [], { env: { ...world.env, AUTOGMS_API_KEY: undefined } as Record<string, string> }).done
+    const result = await migrate(world, "autoleap", "autogms", [], { env: { ...world.env, AUTOGMS_API_KEY: undefined } }).done
     expect(result.code, describeRun(result)).toBe(2)
     const lines = result.stderr.trim().split("\n").filter((l) => l.trim().length > 0)
     expect(lines, describeRun(result)).toHaveLength(1)
