@@ -26,6 +26,8 @@ const program = Effect.suspend(() => cli(process.argv)).pipe(
 
 NodeRuntime.runMain(program, {
   disableErrorReporting: false,
+  // Runs send their log lines to log.ndjson (replacing the default logger); the pretty logger would bypass that.
+  disablePrettyLogger: true,
   teardown: (exit, onExit) => {
     if (Exit.isSuccess(exit)) return onExit(typeof process.exitCode === "number" ? process.exitCode : 0)
     // Ctrl-C: commands mark their run interrupted before this; the run can be resumed.

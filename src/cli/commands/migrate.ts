@@ -1,6 +1,8 @@
 import { Command, Options } from "@effect/cli"
+import { Effect } from "effect"
+import { setExitCode, type ExitCode } from "../exit.js"
 import { dryRunOption, mappingOption, runsDirOption, stateOption, systems } from "../options.js"
-import { notImplemented } from "./notYet.js"
+import { executeMigration, parseMigrateFlags } from "../runMigration.js"
 
 export const migrateCommand = Command.make(
   "migrate",
@@ -14,5 +16,9 @@ export const migrateCommand = Command.make(
     mapping: mappingOption,
     includeArchived: Options.boolean("include-archived")
   },
-  () => notImplemented("migrate")
+  (flags) =>
+    parseMigrateFlags(flags).pipe(
+      Effect.flatMap((options) => executeMigration({ options, statePath: flags.state })),
+      Effect.flatMap((outcome) => setExitCode(outcome.exitCode as ExitCode))
+    )
 ).pipe(Command.withDescription("move every customer and vehicle from one system to the other"))

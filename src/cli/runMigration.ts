@@ -1,0 +1,218 @@
+/**
+ * Runs one migration from the command line: configuration and mapping first (a problem there is exit 2 and nothing is
+ * read or written), then the state file, the run lock, the clients and the pipeline; the report files and the exit code
+ * last. Shared by `migrate`, `resume` and `demo`.
+ */
+import { Cause, ConfigError, Console, Effect, Exit, Layer, Logger, LogLevel, Option } from "effect"
+import { createWriteStream, mkdirSync } from "node:fs"
+import { hostname } from "node:os"
+import * as path from "node:path"
+import { autogmsConfig, autoleapConfig, type AutogmsConfig, type AutoleapConfig } from "../config/index.js"
+import * as HttpLogging from "../http/log.js"
+import * as HttpTransport from "../http/transport.js"
+import { loadMappingFile, makeMappingContext, paletteFromMapping, type Mapping, type TagPalette } from "../mapping/index.js"
+import { runMigrate, type MigrateOptions } from "../pipeline/migrate.js"
+import type { Entity } from "../pipeline/plan.js"
+import { autogmsGateway } from "../pipeline/systems/autogms.js"
+import { autoleapGateway } from "../pipeline/systems/autoleap.js"
+import { needsReview, renderTerminalSummary, writeRunReport, type RunReport } from "../report/index.js"
+import * as AutogmsClient from "../sources/autogms/index.js"
+import * as AutoleapClient from "../sources/autoleap/index.js"
+import { newRunId, StateStore, type PairState } from "../state/index.js"
+import { AbortedError, ExitCode, UsageError } from "./exit.js"
+import * as Progress from "./progress.js"
+
+/** What a run needs to be started again by `resume`: everything but secrets (those come from the environment). */
+export interface StoredMigrateOptions extends MigrateOptions {
+  readonly includeArchived: boolean
+  readonly mappingPath: string | null
+  readonly runsDir: string
+}
+
+export interface RunRequest {
+  readonly options: StoredMigrateOptions
+  readonly statePath: string
+  /** Given: resume that run. */
+  readonly resumeRunId?: string
+  /** Client options for tests and the demo (e.g. shorter token lifetimes). */
+  readonly clientOptions?: { readonly autoleap?: AutoleapClient.AutoleapClientOptions; readonly autogms?: AutogmsClient.AutogmsClientOptions }
+  /** Where the one-line messages go (stderr by default). */
+  readonly say?: (line: string) => void
+}
+
+const entitiesOf = (text: string): Effect.Effect<ReadonlyArray<Entity>, UsageError> => {
+  const parts = text.split(",").map((p) => p.trim()).filter((p) => p !== "")
+  const bad = parts.filter((p) => p !== "customers" && p !== "vehicles")
+  if (parts.length === 0 || bad.length > 0) {
+    return Effect.fail(new UsageError({ message: `--entities takes customers, vehicles or both (comma-separated), not '${text}'` }))
+  }
+  // Customers go first whatever the order given: vehicles need their owners.
+  return Effect.succeed((["customers", "vehicles"] as const).filter((e) => parts.includes(e)))
+}
+
+export const parseMigrateFlags = (flags: {
+  readonly from: "autoleap" | "autogms"
+  readonly to: "autoleap" | "autogms"
+  readonly entities: string
+  readonly dryRun: boolean
+  readonly includeArchived: boolean
+  readonly mapping: Option.Option<string>
+  readonly runsDir: string
+}): Effect.Effect<StoredMigrateOptions, UsageError> =>
+  Effect.gen(function* () {
+    if (flags.from === flags.to) {
+      return yield* Effect.fail(new UsageError({ message: `--from and --to must name different systems (both are ${flags.from})` }))
+    }
+    return {
+      from: flags.from,
+      to: flags.to,
+      entities: yield* entitiesOf(flags.entities),
+      dryRun: flags.dryRun,
+      includeArchived: flags.includeArchived,
+      mappingPath: Option.getOrNull(flags.mapping),
+      runsDir: flags.runsDir
+    }
+  })
+
+const configError = (error: ConfigError.ConfigError): UsageError => {
+  const text = String(error)
+  // "(Missing data at AUTOGMS_API_KEY: "Expected AUTOGMS_API_KEY to exist in the process context")" → the variable.
+  const missing = /Expected (\w+) to exist/.exec(text)?.[1]
+  return new UsageError({
+    message: missing !== undefined ? `environment variable ${missing} is not set (see .env or the README)` : `configuration: ${text.replace(/\s+/g, " ")}`
+  })
+}
+
+interface Prepared {
+  readonly autoleap: AutoleapConfig
+  readonly autogms: AutogmsConfig
+  readonly mapping: Mapping
+}
+
+/** Everything that can be wrong before anything is read or written: exit 2. */
+const prepare = (options: StoredMigrateOptions): Effect.Effect<Prepared, UsageError> =>
+  Effect.gen(function* () {
+    const configs = yield* Effect.all({ autoleap: autoleapConfig, autogms: autogmsConfig }).pipe(Effect.mapError(configError))
+    const loaded = yield* loadMappingFile(options.mappingPath ?? undefined).pipe(Effect.mapError((e) => new UsageError({ message: e.message })))
+    const mapping: Mapping = options.includeArchived ? { ...loaded, policies: { ...loaded.policies, includeArchived: true } } : loaded
+    return { ...configs, mapping }
+  })
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+/** A holder on this machine whose process is gone (killed) is taken over at once, not after the heartbeat goes stale. */
+const lockHolderIsDead = (state: PairState) =>
+  Effect.map(state.lockHolder, (holder) => Option.isSome(holder) && holder.value.host === hostname() && !isAlive(holder.value.pid))
+
+/** The run's log.ndjson: pino (secrets redacted) for the HTTP layer and every Effect log line. */
+const runLog = (file: string) => {
+  mkdirSync(path.dirname(file), { recursive: true })
+  const destination = createWriteStream(file, { flags: "a" })
+  const pino = HttpLogging.makeRedactingLogger({ destination })
+  const effectLogger = Logger.make(({ logLevel, message, annotations }) => {
+    const fields: Record<string, unknown> = {}
+    for (const [k, v] of annotations) fields[k] = v
+    const text = Array.isArray(message) ? message.map(String).join(" ") : String(message)
+    const level = logLevel._tag === "Error" || logLevel._tag === "Fatal" ? "error" : logLevel._tag === "Warning" ? "warn" : "info"
+    pino[level](HttpLogging.redactSecrets(fields) as object, text)
+  })
+  return {
+    pino,
+    layer: Layer.mergeAll(HttpLogging.layerPino(pino), Logger.replace(Logger.defaultLogger, effectLogger), Logger.minimumLogLevel(LogLevel.Info)),
+    close: Effect.promise(() => new Promise<void>((resolve) => destination.end(() => resolve())))
+  }
+}
+
+export interface RunOutcome {
+  readonly runId: string
+  readonly report: RunReport
+  readonly reportDir: string
+  readonly exitCode: number
+}
+
+/** Runs (or resumes) one migration. Fails with UsageError (exit 2) or AbortedError (exit 3). */
+export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome, UsageError | AbortedError> =>
+  Effect.gen(function* () {
+    const say = request.say ?? ((line: string) => process.stderr.write(`${line}\n`))
+    const { options } = request
+    const prepared = yield* prepare(options)
+    const runId = request.resumeRunId ?? newRunId(Date.now())
+    const reportDir = path.join(options.runsDir, runId)
+    // The first line of output: scripts take the run id from it.
+    yield* Console.log(runId)
+
+    const log = runLog(path.join(reportDir, "log.ndjson"))
+    const program = Effect.gen(function* () {
+      const store = yield* StateStore
+      const state = yield* store.pair({ autoleapCompanyId: prepared.autoleap.companyId, autogmsGarageId: prepared.autogms.garageId })
+      const staleAfter = (yield* lockHolderIsDead(state)) ? 0 : undefined
+      yield* state.withRunLock({ runId, ...(staleAfter === undefined ? {} : { staleAfter }) })
+      if (request.resumeRunId !== undefined) yield* state.resumeRun(runId)
+      else {
+        yield* state.startRun({
+          runId,
+          command: "migrate",
+          directions: [{ from: options.from, to: options.to }],
+          options,
+          dryRun: options.dryRun
+        })
+      }
+
+      // Tag colours: what earlier runs learnt, over the mapping file's seed; learnt colours are kept for the next run.
+      yield* state.setTagColors(Object.entries(prepared.mapping.tags.palette).map(([name, color]) => ({ name, color })), { overwrite: false })
+      let palette: TagPalette = new Map([...paletteFromMapping(prepared.mapping.tags.palette), ...(yield* state.tagPalette).map((t) => [t.name.toLowerCase(), t.color] as const)])
+      const ctx = makeMappingContext(prepared.mapping, { now: new Date(), palette })
+      const autoleapClient = yield* AutoleapClient.AutoleapClient
+      const autogmsClient = yield* AutogmsClient.AutogmsClient
+      const progress = yield* Progress.Progress
+      const gateways = {
+        autoleap: autoleapGateway(autoleapClient, ctx, { get: () => palette, set: (p) => void (palette = p) }),
+        autogms: autogmsGateway(autogmsClient, ctx)
+      }
+      const migrate = runMigrate(
+        { gateways, state, ctx, progress, say: (line) => Effect.zipRight(Effect.sync(() => say(line)), Effect.logInfo(line)) },
+        options,
+        runId
+      )
+      const exit = yield* Effect.exit(migrate)
+      if (!options.dryRun) yield* state.setTagColors([...palette].map(([name, color]) => ({ name, color })))
+      if (Exit.isSuccess(exit)) {
+        const report = exit.value
+        yield* state.finishRun(runId, { status: report.status === "interrupted" ? "interrupted" : report.status, report })
+        return report
+      }
+      const interrupted = Cause.isInterruptedOnly(exit.cause)
+      const failure = Cause.failureOption(exit.cause)
+      const message = interrupted ? "interrupted (Ctrl-C)" : Option.match(failure, { onNone: () => Cause.pretty(exit.cause), onSome: (e) => e.message })
+      yield* state.finishRun(runId, { status: interrupted ? "interrupted" : "failed", error: message })
+      return yield* Effect.fail(new AbortedError({ message: `run ${runId} stopped: ${message}; 'shopbridge resume ${runId}' continues it` }))
+    }).pipe(
+      Effect.scoped,
+      Effect.provide(
+        Layer.mergeAll(
+          AutoleapClient.layer(prepared.autoleap, request.clientOptions?.autoleap),
+          AutogmsClient.layer(prepared.autogms, request.clientOptions?.autogms)
+        ).pipe(Layer.provide(HttpTransport.layer()))
+      ),
+      Effect.provide(Progress.layer),
+      Effect.provide(StateStore.layer(request.statePath)),
+      Effect.provide(log.layer),
+      Effect.catchTags({
+        StateLocked: (e) => Effect.fail(new AbortedError({ message: e.message })),
+        StateError: (e) => Effect.fail(new AbortedError({ message: e.message })),
+        StateTooNew: (e) => Effect.fail(new UsageError({ message: e.message }))
+      }),
+      Effect.ensuring(log.close)
+    )
+    const report = yield* program
+    yield* writeRunReport(reportDir, report).pipe(Effect.mapError((e) => new AbortedError({ message: e.message })))
+    say(renderTerminalSummary(report, reportDir))
+    return { runId, report, reportDir, exitCode: needsReview(report.actions, report.verification) ? ExitCode.completedWithIssues : ExitCode.ok }
+  })

@@ -1,0 +1,146 @@
+/**
+ * The plan: for every source record of one entity, what the load must do on the target and why. Pure — the records,
+ * the id links and the validation come in; nothing here reads or writes.
+ */
+import type { Customer } from "../domain/customer.js"
+import type { Finding } from "../domain/findings.js"
+import type { SystemName } from "../domain/ids.js"
+import type { Vehicle } from "../domain/vehicle.js"
+import {
+  buildNameIndex,
+  changedFields,
+  contentHash,
+  findPossibleDuplicate,
+  naturalKeys,
+  resolveSourceDuplicates,
+  type FieldChange,
+  type Mapped,
+  type Validation
+} from "../mapping/index.js"
+
+export type Entity = "customers" | "vehicles"
+export type ModelRecord = Customer | Vehicle
+
+export interface Direction {
+  readonly from: SystemName
+  readonly to: SystemName
+}
+
+/**
+ * - create: no target record; write a new one.
+ * - update: linked by a previous run (id map) and the content differs.
+ * - link: matched an existing target record by natural key; written only when `changes` is non-empty.
+ * - unchanged: linked and equal; no write.
+ * - quarantine / skip: not written (skip: archived, left out by policy).
+ */
+export type PlanAction = "create" | "update" | "link" | "unchanged" | "quarantine" | "skip"
+
+export interface PlanItem<R extends ModelRecord> {
+  readonly action: PlanAction
+  readonly source: Mapped<R>
+  /** The target record matched (update / link / unchanged). */
+  readonly target?: Mapped<R>
+  readonly targetId?: string
+  /** Target → source, field by field (update / link). */
+  readonly changes: ReadonlyArray<FieldChange>
+  readonly warnings: ReadonlyArray<Finding>
+  /** Why a record is quarantined or skipped. */
+  readonly reason?: Reason
+  /** Content hash of the record as it must stand on the target (owner included for vehicles). */
+  readonly hash: string
+  /** What a lost write is looked up by: the first natural key, else the content hash. */
+  readonly lookupKey: string
+}
+
+/** Whether carrying out the item sends a write to the target. */
+/** A reason code with its message: a mapping finding, or one of the pipeline's own (ARCHIVED, REJECTED_BY_TARGET …). */
+export interface Reason {
+  readonly code: string
+  readonly message: string
+}
+
+export const writes = (item: PlanItem<ModelRecord>): boolean =>
+  item.action === "create" || item.action === "update" || (item.action === "link" && item.changes.length > 0)
+
+/** The hash a record has where it is stored: vehicles include their owner's id on that same system. */
+export const storedHash = (record: ModelRecord): string =>
+  record.kind === "vehicle" ? contentHash(record, record.owner?.id ?? "") : contentHash(record)
+
+export const lookupKeyOf = (record: ModelRecord, hash: string): string => naturalKeys(record)[0] ?? `hash:${hash}`
+
+export interface PlanInput<R extends ModelRecord> {
+  readonly direction: Direction
+  readonly sources: ReadonlyArray<Mapped<R>>
+  readonly targets: ReadonlyArray<Mapped<R>>
+  /** Source id → target id, from the state store's links. */
+  readonly linkedTargetId: (sourceId: string) => string | undefined
+  /** Target ids already linked to some source record (a natural-key match must not take one of them). */
+  readonly linkedTargets: ReadonlySet<string>
+  readonly excluded: (record: Mapped<R>) => boolean
+  readonly validate: (record: Mapped<R>) => Validation
+  /** Vehicles: the owner's id on the target for a source record, and for a target record (so a move is a change). */
+  readonly ownerOfSource?: (record: R) => string | null
+  readonly ownerOfTarget?: (record: R) => string | null
+}
+
+const archived = (system: SystemName): Reason => ({
+  code: "ARCHIVED",
+  message: `Archived (inactive) in ${system === "autoleap" ? "AutoLeap" : "autoGMS"}: not migrated (the mapping file's includeArchived, or --include-archived, changes that).`
+})
+
+const ownerChange = (before: string | null, after: string | null): ReadonlyArray<FieldChange> =>
+  before === after ? [] : [{ field: "customer", before, after }]
+
+export const planEntity = <R extends ModelRecord>(input: PlanInput<R>): ReadonlyArray<PlanItem<R>> => {
+  const targetsById = new Map<string, Mapped<R>>()
+  const targetsByKey = new Map<string, Mapped<R>>()
+  for (const t of input.targets) {
+    targetsById.set(t.record.source.id, t)
+    for (const key of naturalKeys(t.record)) if (!targetsByKey.has(key)) targetsByKey.set(key, t)
+  }
+  const claimed = new Set<string>(input.linkedTargets)
+  const nameIndex = buildNameIndex(
+    input.targets.filter((t) => t.record.kind === "customer").map((t) => t.record as Customer)
+  )
+  const sources = resolveSourceDuplicates(input.sources)
+
+  const hashOf = (record: R, owner: string | null | undefined): string =>
+    owner === undefined ? contentHash(record) : contentHash(record, owner ?? "")
+
+  return sources.map((source): PlanItem<R> => {
+    const record = source.record
+    const sourceOwner = input.ownerOfSource?.(record)
+    const hash = hashOf(record, sourceOwner)
+    const base = { source, changes: [] as ReadonlyArray<FieldChange>, hash, lookupKey: lookupKeyOf(record, hash) }
+
+    if (input.excluded(source)) return { ...base, action: "skip", warnings: [], reason: archived(record.source.system) }
+    const validation = input.validate(source)
+    if (!validation.ok) return { ...base, action: "quarantine", warnings: validation.warnings, reason: validation.quarantine }
+    const warnings = validation.warnings
+
+    const compare = (target: Mapped<R>, via: "id" | "key"): PlanItem<R> => {
+      const targetId = target.record.source.id
+      claimed.add(targetId)
+      const targetOwner = input.ownerOfTarget?.(target.record)
+      const same = hashOf(target.record, targetOwner) === hash
+      const changes = same
+        ? []
+        : [...changedFields(target.record, record), ...(sourceOwner === undefined ? [] : ownerChange(targetOwner ?? null, sourceOwner))]
+      const action: PlanAction = via === "key" ? "link" : same ? "unchanged" : "update"
+      return { ...base, action, target, targetId, changes, warnings }
+    }
+
+    const linkedId = input.linkedTargetId(record.source.id)
+    const linkedTarget = linkedId === undefined ? undefined : targetsById.get(linkedId)
+    if (linkedTarget !== undefined) return compare(linkedTarget, "id")
+
+    for (const key of naturalKeys(record)) {
+      const match = targetsByKey.get(key)
+      // Two source records are never merged into one target record.
+      if (match !== undefined && !claimed.has(match.record.source.id)) return compare(match, "key")
+    }
+
+    const lookalike = record.kind === "customer" ? findPossibleDuplicate(record, nameIndex) : undefined
+    return { ...base, action: "create", warnings: lookalike === undefined ? warnings : [...warnings, lookalike.warning] }
+  })
+}

@@ -1,0 +1,164 @@
+/**
+ * autoGMS as the pipeline sees it: one request per record, sent concurrently inside the client's pacing. A create answers
+ * with the record and its id; a 409 names the record that already holds the natural key. A write whose answer was lost
+ * is looked up (search by email / phone / name, vehicles by VIN / plate / owner) before the loader may send it again.
+ */
+import { Effect, Either, Option, Stream } from "effect"
+import type { Customer } from "../../domain/customer.js"
+import type { Vehicle } from "../../domain/vehicle.js"
+import {
+  autogmsCustomerToModel,
+  autogmsVehicleToModel,
+  modelCustomerToAutogms,
+  modelVehicleToAutogms,
+  naturalKeys,
+  type Mapped,
+  type MappingContext
+} from "../../mapping/index.js"
+import type { AutogmsClientService } from "../../sources/autogms/client.js"
+import type { AutogmsWriteError } from "../../sources/autogms/errors.js"
+import { abortFrom, type RunAborted } from "../errors.js"
+import { storedHash, type ModelRecord } from "../plan.js"
+import type { EntityGateway, Gateway, WriteOutcome, WriteRequest } from "./gateway.js"
+
+/** Requests in flight at once; the client's pacer keeps them inside the rate limit. */
+const CONCURRENCY = 8
+
+const describeRefusal = (error: { readonly message: string; readonly details: ReadonlyArray<{ readonly field?: string | undefined; readonly message?: string | undefined }> }) =>
+  [error.message, ...error.details.map((d) => [d.field, d.message].filter(Boolean).join(": "))].filter((s) => s !== "").join("; ")
+
+const found = <R extends ModelRecord>(request: WriteRequest<R>, candidates: ReadonlyArray<Mapped<R>>): Mapped<R> | undefined =>
+  candidates.find((c) =>
+    request.action === "update"
+      ? c.record.source.id === request.targetId && storedHash(c.record) === request.hash
+      : naturalKeys(c.record).includes(request.lookupKey) || storedHash(c.record) === request.hash
+  )
+
+/**
+ * One write and what became of it. `lookup` finds the records a lost write may have produced (errors there leave the
+ * outcome unknown: the loader tries again, or `resume` settles it).
+ */
+const writeOne = <R extends ModelRecord, W>(
+  request: WriteRequest<R>,
+  send: Effect.Effect<W, AutogmsWriteError>,
+  toMapped: (written: W) => Mapped<R>,
+  lookup: Effect.Effect<ReadonlyArray<Mapped<R>>, RunAborted>
+): Effect.Effect<WriteOutcome<R>, RunAborted> =>
+  Effect.either(send).pipe(
+    Effect.flatMap((result): Effect.Effect<WriteOutcome<R>, RunAborted> => {
+      if (Either.isRight(result)) {
+        const stored = toMapped(result.right)
+        return Effect.succeed({ _tag: "Written", targetId: stored.record.source.id, stored })
+      }
+      const error = result.left
+      switch (error._tag) {
+        case "AutogmsAccessDenied":
+          return Effect.fail(abortFrom("autogms")(error))
+        case "AutogmsConflict":
+          return Effect.succeed(
+            error.existingId !== undefined && request.action === "create"
+              ? { _tag: "Exists", existingId: error.existingId }
+              : { _tag: "Rejected", reason: { code: "REJECTED_BY_TARGET", message: `autoGMS refused this record: ${error.message}` } }
+          )
+        case "AutogmsWriteNotApplied":
+          return Effect.succeed({ _tag: "Rejected", reason: { code: "REJECTED_BY_TARGET", message: `autoGMS refused this record: ${describeRefusal(error)}` } })
+        case "AutogmsWriteOutcomeUnknown":
+          return lookup.pipe(
+            Effect.map((candidates): WriteOutcome<R> => {
+              const hit = found(request, candidates)
+              return hit === undefined
+                ? { _tag: "Unknown", message: error.message }
+                : { _tag: "Written", targetId: hit.record.source.id, stored: hit }
+            })
+          )
+      }
+    })
+  )
+
+export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext): Gateway => {
+  const abort = abortFrom("autogms")
+  const toCustomer = (c: Parameters<typeof autogmsCustomerToModel>[0]) => autogmsCustomerToModel(c, ctx)
+  const toVehicle = (v: Parameters<typeof autogmsVehicleToModel>[0]) => autogmsVehicleToModel(v, ctx)
+
+  /** Candidates for a customer write whose answer was lost: by email or phone, else by name. */
+  const customerCandidates = (request: WriteRequest<Customer>): Effect.Effect<ReadonlyArray<Mapped<Customer>>, RunAborted> => {
+    if (request.action === "update") {
+      return client.getCustomer(request.targetId!).pipe(Effect.map((c) => Option.toArray(Option.map(c, toCustomer))), Effect.mapError(abort))
+    }
+    const r = request.record
+    const [kind, value] = request.lookupKey.split(/:(.*)/s) as [string, string | undefined]
+    const q = (kind === "email" || kind === "phone") && value !== undefined ? value : [r.firstName, r.lastName].filter(Boolean).join(" ") || r.businessName || ""
+    return client.searchCustomers(q).pipe(Effect.map((list) => list.map(toCustomer)), Effect.mapError(abort))
+  }
+
+  /** Candidates for a vehicle write whose answer was lost: by VIN, else plate, else the owner's vehicles. */
+  const vehicleCandidates = (request: WriteRequest<Vehicle>): Effect.Effect<ReadonlyArray<Mapped<Vehicle>>, RunAborted> => {
+    if (request.action === "update") {
+      return client.getVehicle(request.targetId!).pipe(Effect.map((v) => Option.toArray(Option.map(v, toVehicle))), Effect.mapError(abort))
+    }
+    const r = request.record
+    const filter =
+      r.vin !== null ? { vin: r.vin } : r.licensePlate !== null ? { licensePlate: r.licensePlate } : { customerId: request.ownerId ?? "" }
+    return client.findVehicles(filter).pipe(Effect.map((list) => list.map(toVehicle)), Effect.mapError(abort))
+  }
+
+  const customers: EntityGateway<Customer> = {
+    read: client.customers().pipe(Stream.mapError(abort), Stream.map(toCustomer)),
+    write: (requests) =>
+      Effect.forEach(
+        requests,
+        (request) => {
+          const body = modelCustomerToAutogms(request.record, request.sidecar, ctx)
+          const send = request.action === "create" ? client.createCustomer(body) : client.updateCustomer(request.targetId!, body)
+          return writeOne(request, send, toCustomer, customerCandidates(request))
+        },
+        { concurrency: CONCURRENCY }
+      )
+  }
+
+  const vehicles: EntityGateway<Vehicle> = {
+    read: client.vehicles().pipe(Stream.mapError(abort), Stream.map(toVehicle)),
+    write: (requests) =>
+      Effect.forEach(
+        requests,
+        (request): Effect.Effect<WriteOutcome<Vehicle>, RunAborted> => {
+          const body = modelVehicleToAutogms(request.record, request.sidecar, ctx, () => request.ownerId ?? null)
+          if (Either.isLeft(body)) return Effect.succeed({ _tag: "Rejected", reason: { code: body.left.code, message: body.left.message } })
+          const send = request.action === "create" ? client.createVehicle(body.right) : client.updateVehicle(request.targetId!, body.right)
+          return writeOne(request, send, toVehicle, vehicleCandidates(request))
+        },
+        { concurrency: CONCURRENCY }
+      )
+  }
+
+  return {
+    system: "autogms",
+    groupSize: 24,
+    check: client.garage.pipe(
+      Effect.map(({ garage, distanceUnit }) =>
+        `autoGMS garage ${garage.id} (${garage.name}) is reachable; distances in ${distanceUnit ?? "an unknown unit"}`
+      ),
+      Effect.mapError(abort)
+    ),
+    customers,
+    vehicles,
+    requestCounts: client.requestCounts,
+    estimate: (work) => {
+      const e = client.estimate({
+        readCustomers: work.read.customers,
+        readVehicles: work.read.vehicles,
+        createCustomers: work.create.customers,
+        createVehicles: work.create.vehicles,
+        updateCustomers: work.update.customers,
+        updateVehicles: work.update.vehicles
+      })
+      return Object.entries(e.requests).map(([method, requests]) => ({ method, requests, perMinute: client.rateLimit }))
+    },
+    vinLookup: (vin) =>
+      client.vinLookup(vin).pipe(
+        Effect.map((lookup) => (lookup.valid ? lookup : null)),
+        // A failed lookup only means the vehicle keeps its missing make/model (and is quarantined for it).
+        Effect.orElseSucceed(() => null)
+      )
+  }
+}

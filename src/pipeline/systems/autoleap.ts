@@ -1,0 +1,205 @@
+/**
+ * AutoLeap as the pipeline sees it. Writes go in bulk (`companyId` plus up to 100 items), all-or-nothing: a 400 that
+ * names an item quarantines that item and resends the rest; a 400 that names none is split in halves until the bad
+ * records stand alone. Create responses carry no ids, so every batch is read back (records updated since just before
+ * the batch, matched on natural keys or content) — one list call, a second with a wider window only when the first
+ * missed something (a server clock behind ours).
+ */
+import { Chunk, Clock, Effect, Either, Stream } from "effect"
+import type { Customer } from "../../domain/customer.js"
+import type { Vehicle } from "../../domain/vehicle.js"
+import {
+  autoleapCustomerToModel,
+  autoleapVehicleToModel,
+  learnTagColors,
+  modelCustomerToAutoleap,
+  modelVehicleToAutoleap,
+  naturalKeys,
+  withPalette,
+  type Mapped,
+  type MappingContext,
+  type TagPalette
+} from "../../mapping/index.js"
+import type { AutoleapClientService, AutoleapWriteResult } from "../../sources/autoleap/client.js"
+import type { AutoleapWriteError } from "../../sources/autoleap/errors.js"
+import { abortFrom, RunAborted } from "../errors.js"
+import { storedHash, type ModelRecord } from "../plan.js"
+import type { EntityGateway, Gateway, WriteOutcome, WriteRequest } from "./gateway.js"
+
+/** Read-back windows: ours and the server's clocks should agree within the first; the second is the fallback. */
+const READ_BACK_OVERLAP_MS = 2_000
+const READ_BACK_WIDE_OVERLAP_MS = 10 * 60_000
+
+/** Tag colours seen on AutoLeap records, kept across the run (the pipeline stores them in the state). */
+export interface PaletteHolder {
+  get: () => TagPalette
+  set: (palette: TagPalette) => void
+}
+
+interface BulkOps<R extends ModelRecord> {
+  readonly send: (requests: ReadonlyArray<WriteRequest<R>>) => Effect.Effect<AutoleapWriteResult, AutoleapWriteError>
+  readonly readBack: (since: Date, overlapMs: number) => Effect.Effect<ReadonlyArray<Mapped<R>>, RunAborted>
+}
+
+const rejected = <R extends ModelRecord>(message: string): WriteOutcome<R> => ({
+  _tag: "Rejected",
+  reason: { code: "REJECTED_BY_TARGET", message: `AutoLeap refused this record: ${message}` }
+})
+
+/** Which read-back record each request produced: updates by id, creates by natural key, else by content. */
+const matchReadBack = <R extends ModelRecord>(
+  requests: ReadonlyArray<WriteRequest<R>>,
+  candidates: ReadonlyArray<Mapped<R>>,
+  known: ReadonlyArray<WriteOutcome<R> | undefined>
+): Array<WriteOutcome<R> | undefined> => {
+  const claimed = new Set<string>()
+  for (const o of known) if (o?._tag === "Written") claimed.add(o.targetId)
+  const byId = new Map<string, Mapped<R>>(candidates.map((c) => [c.record.source.id, c]))
+  return requests.map((request, i) => {
+    if (known[i] !== undefined) return known[i]
+    const found =
+      request.action === "update"
+        ? byId.get(request.targetId ?? "")
+        : candidates.find(
+            (c) => !claimed.has(c.record.source.id) && (naturalKeys(c.record).includes(request.lookupKey) || storedHash(c.record) === request.hash)
+          )
+    if (found === undefined) return undefined
+    claimed.add(found.record.source.id)
+    return { _tag: "Written", targetId: found.record.source.id, stored: found }
+  })
+}
+
+const bulkWrite = <R extends ModelRecord>(
+  ops: BulkOps<R>,
+  requests: ReadonlyArray<WriteRequest<R>>
+): Effect.Effect<ReadonlyArray<WriteOutcome<R>>, RunAborted> =>
+  Effect.gen(function* () {
+    if (requests.length === 0) return []
+    const startedAt = new Date(yield* Clock.currentTimeMillis)
+    const sent = yield* Effect.either(ops.send(requests))
+    if (Either.isLeft(sent)) {
+      const error = sent.left
+      if (error._tag === "AutoleapAuthError") return yield* Effect.fail(abortFrom("autoleap")(error))
+      if (error._tag === "AutoleapWriteNotApplied") {
+        const index = error.itemIndex
+        if (index !== undefined && index >= 0 && index < requests.length) {
+          const rest = yield* bulkWrite(ops, requests.filter((_, i) => i !== index))
+          return [...rest.slice(0, index), rejected<R>(error.message), ...rest.slice(index)]
+        }
+        if (requests.length === 1) return [rejected<R>(error.message)]
+        const half = Math.ceil(requests.length / 2)
+        const left = yield* bulkWrite(ops, requests.slice(0, half))
+        const right = yield* bulkWrite(ops, requests.slice(half))
+        return [...left, ...right]
+      }
+      // Outcome unknown: the batch is all-or-nothing, so the read-back tells whether it landed.
+    }
+    const none: Array<WriteOutcome<R> | undefined> = requests.map(() => undefined)
+    let outcomes = matchReadBack(requests, yield* ops.readBack(startedAt, READ_BACK_OVERLAP_MS), none)
+    if (outcomes.some((o) => o === undefined) && Either.isRight(sent)) {
+      outcomes = matchReadBack(requests, yield* ops.readBack(startedAt, READ_BACK_WIDE_OVERLAP_MS), outcomes)
+    }
+    const why = Either.isLeft(sent) ? sent.left.message : "accepted, but not found when read back"
+    return outcomes.map((o): WriteOutcome<R> => o ?? { _tag: "Unknown", message: why })
+  })
+
+export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingContext, palette: PaletteHolder): Gateway => {
+  const abort = abortFrom("autoleap")
+  const ctx = () => withPalette(baseCtx, palette.get())
+  const learn = (tags: ReadonlyArray<{ readonly name?: string | null; readonly color?: string | null }> | null | undefined) => {
+    if (tags === null || tags === undefined || tags.length === 0) return
+    palette.set(learnTagColors(palette.get(), tags.filter((t): t is { name: string; color?: string | null } => typeof t.name === "string")))
+  }
+
+  const readCustomers = (since?: Date, overlapMs?: number): Stream.Stream<Mapped<Customer>, RunAborted> =>
+    client.customers(since === undefined ? {} : { updatedSince: since, overlapMs }).pipe(
+      Stream.mapError(abort),
+      Stream.map((c) => {
+        learn(c.tags)
+        return autoleapCustomerToModel(c, ctx())
+      })
+    )
+  const readVehicles = (since?: Date, overlapMs?: number): Stream.Stream<Mapped<Vehicle>, RunAborted> =>
+    client.vehicles(since === undefined ? {} : { updatedSince: since, overlapMs }).pipe(
+      Stream.mapError(abort),
+      Stream.map((v) => {
+        learn(v.tags)
+        return autoleapVehicleToModel(v, ctx())
+      })
+    )
+  const collect = <R extends ModelRecord>(stream: Stream.Stream<Mapped<R>, RunAborted>) =>
+    Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+
+  const customers: EntityGateway<Customer> = {
+    read: readCustomers(),
+    write: (requests) =>
+      bulkWrite<Customer>(
+        {
+          send: (batch) => {
+            const items = batch.map((r) => modelCustomerToAutoleap(r.record, r.sidecar, ctx()))
+            return batch[0]!.action === "create"
+              ? client.createCustomers(items)
+              : client.updateCustomers(items.map((item, i) => ({ ...item, customerId: batch[i]!.targetId! })))
+          },
+          readBack: (since, overlapMs) => collect(readCustomers(since, overlapMs))
+        },
+        requests
+      )
+  }
+
+  const vehicles: EntityGateway<Vehicle> = {
+    read: readVehicles(),
+    write: (requests) => {
+      // A vehicle whose owner cannot be named is refused here, before the batch, so it cannot sink the others.
+      const items = requests.map((r) => modelVehicleToAutoleap(r.record, r.sidecar, ctx(), () => r.ownerId ?? null))
+      const valid = requests.filter((_, i) => Either.isRight(items[i]!))
+      const itemOf = new Map(requests.map((r, i) => [r, items[i]!]))
+      return bulkWrite<Vehicle>(
+        {
+          send: (batch) => {
+            const body = batch.map((r) => Either.getOrThrow(itemOf.get(r)!))
+            return batch[0]!.action === "create"
+              ? client.createVehicles(body)
+              : client.updateVehicles(body.map((item, i) => ({ ...item, vehicleId: batch[i]!.targetId! })))
+          },
+          readBack: (since, overlapMs) => collect(readVehicles(since, overlapMs))
+        },
+        valid
+      ).pipe(
+        Effect.map((written) => {
+          let next = 0
+          return items.map((item): WriteOutcome<Vehicle> =>
+            Either.isLeft(item) ? { _tag: "Rejected", reason: { code: item.left.code, message: item.left.message } } : written[next++]!
+          )
+        })
+      )
+    }
+  }
+
+  return {
+    system: "autoleap",
+    groupSize: 100,
+    check: client.checkCompany.pipe(
+      Effect.map((company) => `AutoLeap company ${company.companyId} (${company.name}) is reachable`),
+      Effect.mapError((e) => (e._tag === "AutoleapCompanyUnavailable" ? new RunAborted({ message: e.message }) : abort(e)))
+    ),
+    customers,
+    vehicles,
+    requestCounts: client.requestCounts,
+    estimate: (work) => {
+      const e = client.estimate({
+        readCustomers: work.read.customers,
+        readVehicles: work.read.vehicles,
+        createCustomers: work.create.customers,
+        createVehicles: work.create.vehicles,
+        updateCustomers: work.update.customers,
+        updateVehicles: work.update.vehicles
+      })
+      return Object.entries(e.requests).map(([method, requests]) => ({
+        method,
+        requests,
+        perMinute: client.rateLimits[method as keyof typeof client.rateLimits]
+      }))
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * What the pipeline needs from one system, in model terms only: read records, write planned records, find records a
+ * lost write may have produced. Each system's gateway hides its client, its wire shapes and its write style
+ * (AutoLeap in bulk with read-back, autoGMS one record at a time).
+ */
+import type { Effect, Stream } from "effect"
+import type { Customer } from "../../domain/customer.js"
+import type { SystemName } from "../../domain/ids.js"
+import type { Sidecar } from "../../domain/sidecar.js"
+import type { Vehicle } from "../../domain/vehicle.js"
+import type { RequestCounts } from "../../http/counters.js"
+import type { Mapped } from "../../mapping/index.js"
+import type { RequestNeed } from "../../report/index.js"
+import type { AutogmsVinLookup } from "../../sources/autogms/schema.js"
+import type { RunAborted } from "../errors.js"
+import type { Entity, ModelRecord, Reason } from "../plan.js"
+
+export interface WriteRequest<R extends ModelRecord> {
+  readonly action: "create" | "update"
+  readonly record: R
+  /** The target system's sidecar for this record (what it held that the model cannot carry), if any. */
+  readonly sidecar: Sidecar | null
+  /** Update: the record to change. */
+  readonly targetId?: string
+  /** Vehicles: the owner's id on the target. */
+  readonly ownerId?: string | null
+  /** The content hash the written record must have (see plan). */
+  readonly hash: string
+  readonly lookupKey: string
+}
+
+export type WriteOutcome<R extends ModelRecord> =
+  /** Applied; `stored` is the record as the target now holds it (for verification), when the answer or read-back gave it. */
+  | { readonly _tag: "Written"; readonly targetId: string; readonly stored: Mapped<R> | undefined }
+  /** Refused for this record (validation): not applied, quarantined. */
+  | { readonly _tag: "Rejected"; readonly reason: Reason }
+  /** Refused because the target already holds the natural key (autoGMS 409): link to `existingId`. */
+  | { readonly _tag: "Exists"; readonly existingId: string }
+  /** Sent, outcome unknown even after looking: the loader retries or leaves it to `resume`. */
+  | { readonly _tag: "Unknown"; readonly message: string }
+
+export interface EntityGateway<R extends ModelRecord> {
+  readonly read: Stream.Stream<Mapped<R>, RunAborted>
+  /** One group of writes (at most `groupSize`); one outcome per request, in order. */
+  readonly write: (requests: ReadonlyArray<WriteRequest<R>>) => Effect.Effect<ReadonlyArray<WriteOutcome<R>>, RunAborted>
+}
+
+export interface Gateway {
+  readonly system: SystemName
+  /** Writes per group: one bulk request (AutoLeap) or one round of concurrent requests (autoGMS). */
+  readonly groupSize: number
+  /** Credentials work and the shop is reachable; returns a line describing it. */
+  readonly check: Effect.Effect<string, RunAborted>
+  readonly customers: EntityGateway<Customer>
+  readonly vehicles: EntityGateway<Vehicle>
+  readonly requestCounts: Effect.Effect<RequestCounts>
+  /** What the run needs at the configured limits, given the records to read and write on this system. */
+  readonly estimate: (work: Workload) => ReadonlyArray<RequestNeed>
+  /** Make and model from a VIN (autoGMS only); null when the lookup gives nothing. */
+  readonly vinLookup?: (vin: string) => Effect.Effect<AutogmsVinLookup | null>
+}
+
+export interface Workload {
+  readonly read: Readonly<Record<Entity, number>>
+  readonly create: Readonly<Record<Entity, number>>
+  readonly update: Readonly<Record<Entity, number>>
+}
+
+export const entityGateway = (gateway: Gateway, entity: Entity): EntityGateway<ModelRecord> =>
+  (entity === "customers" ? gateway.customers : gateway.vehicles) as unknown as EntityGateway<ModelRecord>
