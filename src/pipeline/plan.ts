@@ -62,11 +62,44 @@ export interface Reason {
 export const writes = (item: PlanItem<ModelRecord>): boolean =>
   item.action === "create" || item.action === "update" || (item.action === "link" && item.changes.length > 0)
 
+/**
+ * The record as the two systems are compared. A customer whose type is missing or has no counterpart is written
+ * without one, and autoGMS then stores its default (individual): comparing with that default keeps such a record from
+ * looking changed on every run. The original value stays in the sidecar.
+ */
+const comparable = <R extends ModelRecord>(record: R): R =>
+  record.kind === "customer" && record.type === null
+    ? { ...record, type: record.businessName !== null && record.firstName === null && record.lastName === null ? "business" : "individual" }
+    : record
+
+const hashOf = (record: ModelRecord, owner: string | null | undefined): string =>
+  owner === undefined ? contentHash(comparable(record)) : contentHash(comparable(record), owner ?? "")
+
 /** The hash a record has where it is stored: vehicles include their owner's id on that same system. */
-export const storedHash = (record: ModelRecord): string =>
-  record.kind === "vehicle" ? contentHash(record, record.owner?.id ?? "") : contentHash(record)
+export const storedHash = (record: ModelRecord): string => hashOf(record, record.kind === "vehicle" ? record.owner?.id ?? null : undefined)
 
 export const lookupKeyOf = (record: ModelRecord, hash: string): string => naturalKeys(record)[0] ?? `hash:${hash}`
+
+/**
+ * The source record as it will stand on the target. AutoLeap cannot clear a field (an update that leaves a field out
+ * keeps it), so a value the source lacks stays what the target has; and it has no "second phone without a first", so
+ * such a number becomes the phone.
+ */
+export const asTargetWillHold = <R extends ModelRecord>(record: R, target: SystemName, existing: R | undefined): R => {
+  if (target !== "autoleap") return record
+  const out: Record<string, unknown> = { ...record }
+  if (record.kind === "customer" && record.phone === null && record.secondaryPhone !== null) {
+    out["phone"] = record.secondaryPhone
+    out["secondaryPhone"] = null
+  }
+  if (existing !== undefined) {
+    const before = existing as unknown as Record<string, unknown>
+    for (const [field, value] of Object.entries(out)) {
+      if (value === null && before[field] !== null && before[field] !== undefined && !Array.isArray(before[field])) out[field] = before[field]
+    }
+  }
+  return out as R
+}
 
 export interface PlanInput<R extends ModelRecord> {
   readonly direction: Direction
@@ -104,12 +137,9 @@ export const planEntity = <R extends ModelRecord>(input: PlanInput<R>): Readonly
   )
   const sources = resolveSourceDuplicates(input.sources)
 
-  const hashOf = (record: R, owner: string | null | undefined): string =>
-    owner === undefined ? contentHash(record) : contentHash(record, owner ?? "")
-
   return sources.map((source): PlanItem<R> => {
-    const record = source.record
-    const sourceOwner = input.ownerOfSource?.(record)
+    const sourceOwner = input.ownerOfSource?.(source.record)
+    const record = asTargetWillHold(source.record, input.direction.to, undefined)
     const hash = hashOf(record, sourceOwner)
     const base = { source, changes: [] as ReadonlyArray<FieldChange>, hash, lookupKey: lookupKeyOf(record, hash) }
 
@@ -122,12 +152,14 @@ export const planEntity = <R extends ModelRecord>(input: PlanInput<R>): Readonly
       const targetId = target.record.source.id
       claimed.add(targetId)
       const targetOwner = input.ownerOfTarget?.(target.record)
-      const same = hashOf(target.record, targetOwner) === hash
+      const planned = asTargetWillHold(source.record, input.direction.to, target.record)
+      const plannedHash = hashOf(planned, sourceOwner)
+      const same = hashOf(target.record, targetOwner) === plannedHash
       const changes = same
         ? []
-        : [...changedFields(target.record, record), ...(sourceOwner === undefined ? [] : ownerChange(targetOwner ?? null, sourceOwner))]
+        : [...changedFields(comparable(target.record), comparable(planned)), ...(sourceOwner === undefined ? [] : ownerChange(targetOwner ?? null, sourceOwner))]
       const action: PlanAction = via === "key" ? "link" : same ? "unchanged" : "update"
-      return { ...base, action, target, targetId, changes, warnings }
+      return { ...base, hash: plannedHash, action, target, targetId, changes, warnings }
     }
 
     const linkedId = input.linkedTargetId(record.source.id)
