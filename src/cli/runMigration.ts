@@ -153,7 +153,8 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
       const store = yield* StateStore
       const state = yield* store.pair({ autoleapCompanyId: prepared.autoleap.companyId, autogmsGarageId: prepared.autogms.garageId })
       const staleAfter = (yield* lockHolderIsDead(state)) ? 0 : undefined
-      yield* state.withRunLock({ runId, ...(staleAfter === undefined ? {} : { staleAfter }) })
+      // The heartbeat interval is set on its own: a takeover's zero staleness must not make it spin.
+      yield* state.withRunLock({ runId, heartbeatEvery: "20 seconds", ...(staleAfter === undefined ? {} : { staleAfter }) })
       if (request.resumeRunId !== undefined) yield* state.resumeRun(runId)
       else {
         yield* state.startRun({
