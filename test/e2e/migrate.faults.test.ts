@@ -2,6 +2,8 @@
  * Faults change nothing about the outcome: a migration against simulators that answer 5% of requests with a 5xx, reset
  * 2% of connections, lose the response of 3% of applied writes, and (AutoLeap) expire access tokens every 2 s and refresh
  * tokens every 5 s, ends with exactly what the same migration without faults gives — no duplicate, nothing missing.
+ * Bulk writes to AutoLeap make so few requests that seeded rates alone may never hit one, so on top of the rates a few
+ * faults are forced: a 5xx and a reset early on each side, and the lost response of two applied writes on the target.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
@@ -10,6 +12,7 @@ import {
   describeRun,
   duplicatedKeys,
   ensureBuilt,
+  forceFaults,
   generated,
   killAll,
   migrate,
@@ -60,6 +63,10 @@ describe.each([
         })
       ])
       worlds.push(clean, faulty)
+      const sims = { autoleap: faulty.sandbox.autoleap.faults, autogms: faulty.sandbox.autogms.faults }
+      const early = { 3: "server-error", 6: "reset", 9: "server-error" } as const
+      forceFaults(sims[from], { before: early })
+      const target = forceFaults(sims[to], { before: early, lostWrites: [2, 4] })
       const before = snapshot(clean, to)
 
       const [cleanRun, faultyRun] = await Promise.all([
@@ -69,7 +76,8 @@ describe.each([
       expect([0, 1], describeRun(cleanRun)).toContain(cleanRun.code)
       expect(faultyRun.code, describeRun(faultyRun)).toBe(cleanRun.code)
 
-      // The faults did happen.
+      // The faults did happen, a lost write response among them.
+      expect(target.forced().lost, "forced lost write responses on the target").toBeGreaterThan(0)
       const injected = [faulty.sandbox.autoleap.stats(), faulty.sandbox.autogms.stats()].reduce(
         (n, s) => n + (s.byStatus["0"] ?? 0) + (s.byStatus["500"] ?? 0) + (s.byStatus["502"] ?? 0) + (s.byStatus["503"] ?? 0),
         0

@@ -69,7 +69,8 @@ describe("migrate killed with SIGKILL, then resume", () => {
       const random = seededRandom(seed)
       const fractions = [0.05 + random() * 0.15, 0.3 + random() * 0.15, 0.6 + random() * 0.15]
       const killAt = fractions.map((f) => Math.max(1, Math.round(f * refWrites)))
-      const history: Array<string> = [`kill seed ${seed}, reference writes ${refWrites}, kill at writes ${killAt.join(", ")}`]
+      const history: Array<string> = [`kill seed ${seed}, reference writes ${refWrites} in ${refRun.ms} ms, kill at writes ${killAt.join(", ")}`]
+      console.log(history[0])
       const writes = () => sum(writesIn(world.sandbox.autogms.stats()))
 
       let last: CliResult | undefined
@@ -78,14 +79,32 @@ describe("migrate killed with SIGKILL, then resume", () => {
         const running: Running = i === 0 ? migrate(world, "autoleap", "autogms", [], { timeoutMs: 90_000 }) : resume(world, { timeoutMs: 90_000 })
         let exited = false
         void running.done.then(() => (exited = true))
-        await waitFor(() => exited || writes() >= killAt[i]!, 60_000, 2)
+        // A process that writes nothing for 20 s is stuck: kill it and say so, rather than wait for the test timeout.
+        let lastCount = writes()
+        let lastChange = Date.now()
+        const stalled = () => {
+          const n = writes()
+          if (n !== lastCount) {
+            lastCount = n
+            lastChange = Date.now()
+          }
+          return Date.now() - lastChange > 20_000
+        }
+        await waitFor(() => exited || writes() >= killAt[i]! || stalled(), 60_000, 2)
+        if (!exited && writes() < killAt[i]!) {
+          running.child.kill("SIGKILL")
+          const stuck = await running.done
+          history.push(`${i === 0 ? "migrate" : "resume"}: no write for 20 s at ${writes()} writes (kill point ${killAt[i]}), killed`)
+          expect.fail(`${history.join("\n")}\n${describeRun(stuck)}`)
+        }
         if (!exited) {
           await sleep(Math.floor(random() * 15))
           running.child.kill("SIGKILL")
           killed++
         }
         last = await running.done
-        history.push(`${i === 0 ? "migrate" : "resume"}: ${last.signal ?? `exit ${last.code}`} at ${writes()} writes`)
+        history.push(`${i === 0 ? "migrate" : "resume"}: ${last.signal ?? `exit ${last.code}`} after ${last.ms} ms at ${writes()} writes`)
+        console.log(history[history.length - 1])
         if (last.signal === null) {
           // It finished before the kill point: a resume that could not take over a dead holder shows up here too.
           expect([0, 1], `${history.join("\n")}\n${describeRun(last)}`).toContain(last.code)
@@ -94,7 +113,7 @@ describe("migrate killed with SIGKILL, then resume", () => {
       }
       expect(killed, history.join("\n")).toBeGreaterThan(0)
 
-      const final = await resume(world, { timeoutMs: 90_000 }).done
+      const final = await resume(world, { timeoutMs: 60_000 }).done
       history.push(`final resume: exit ${final.code} at ${writes()} writes`)
       expect(final.code, `${history.join("\n")}\n${describeRun(final)}`).not.toBe(3)
       expect([0, 1], `${history.join("\n")}\n${describeRun(final)}`).toContain(final.code)

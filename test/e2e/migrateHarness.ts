@@ -13,7 +13,7 @@ import { startSandbox, type Sandbox } from "../../src/sim/sandbox.js"
 import { generateDataset, type GenerateOptions } from "../../src/sim/fixtures/generate.js"
 import { loadDataset } from "../../src/sim/fixtures/load.js"
 import type { Dataset } from "../../src/sim/fixtures/seedTypes.js"
-import type { FaultConfig } from "../../src/sim/common/faults.js"
+import type { FaultConfig, FaultInjector } from "../../src/sim/common/faults.js"
 import type { RequestStats } from "../../src/sim/common/requestLog.js"
 import { SANDBOX_AUTOGMS } from "../../src/sim/fixtures/sandboxAccounts.js"
 
@@ -532,6 +532,42 @@ export const multisetMinus = (a: ReadonlyArray<string>, b: ReadonlyArray<string>
     else out.push(x)
   }
   return out
+}
+
+/**
+ * On top of a simulator's seeded fault rates, forces some faults at fixed points so that a test with few requests (bulk
+ * writes) still meets each kind: `before[n]` is the fault for the n-th API request (1-based), `lostWrites` the successful
+ * writes (n-th, counting every 2xx write including auth) whose response is lost after the write was applied. Returns
+ * counters of what was actually forced.
+ */
+export const forceFaults = (
+  injector: FaultInjector,
+  plan: { readonly before?: Readonly<Record<number, "server-error" | "reset">>; readonly lostWrites?: ReadonlyArray<number> }
+): { readonly forced: () => { before: number; lost: number } } => {
+  const originalBefore = injector.before.bind(injector)
+  const originalAfter = injector.afterWrite.bind(injector)
+  let requests = 0
+  let writes = 0
+  let forcedBefore = 0
+  let forcedLost = 0
+  injector.before = () => {
+    requests++
+    const forced = plan.before?.[requests]
+    if (forced !== undefined) {
+      forcedBefore++
+      return forced
+    }
+    return originalBefore()
+  }
+  injector.afterWrite = () => {
+    writes++
+    if (plan.lostWrites?.includes(writes)) {
+      forcedLost++
+      return writes % 2 === 0 ? "lost-502" : "lost-reset"
+    }
+    return originalAfter()
+  }
+  return { forced: () => ({ before: forcedBefore, lost: forcedLost }) }
 }
 
 /** A seeded pseudo-random source for kill points, so a failing run can be replayed (the seed is printed). */
