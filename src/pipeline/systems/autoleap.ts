@@ -26,8 +26,11 @@ import { abortFrom, RunAborted } from "../errors.js"
 import { storedHash, type ModelRecord } from "../plan.js"
 import type { EntityGateway, Gateway, WriteOutcome, WriteRequest } from "./gateway.js"
 
-/** Read-back windows: ours and the server's clocks should agree within the first; the second is the fallback. */
-const READ_BACK_OVERLAP_MS = 2_000
+/**
+ * Read-back windows. The first starts exactly at the batch's start, so it holds this batch and nothing written before
+ * it (one list call); when it misses a record — a server clock behind ours — the second, wider one finds it.
+ */
+const READ_BACK_OVERLAP_MS = 0
 const READ_BACK_WIDE_OVERLAP_MS = 10 * 60_000
 
 /** Tag colours seen on AutoLeap records, kept across the run (the pipeline stores them in the state). */
