@@ -182,7 +182,10 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
         options,
         runId
       )
-      const exit = yield* Effect.exit(migrate)
+      // Ctrl-C interrupts the whole program: the group in flight finishes (it is uninterruptible), then the run is marked.
+      const exit = yield* Effect.exit(
+        migrate.pipe(Effect.onInterrupt(() => Effect.ignore(state.finishRun(runId, { status: "interrupted", error: "interrupted (Ctrl-C)" }))))
+      )
       if (!options.dryRun) yield* state.setTagColors([...palette].map(([name, color]) => ({ name, color })))
       if (Exit.isSuccess(exit)) {
         const report = exit.value
