@@ -2,7 +2,7 @@
  * `shopbridge migrate --from autoleap --to autogms` on the curated fixtures (fixtures/README.md): a dry run, the real
  * run with the same state, then the same migration again. Black-box: the built CLI against the simulators.
  */
-import { existsSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
@@ -81,7 +81,10 @@ interface Done {
 let dry: Done | undefined
 let real: Done | undefined
 
+const outputs: Array<CliResult> = []
+
 const finish = (result: CliResult): Done => {
+  outputs.push(result)
   const runId = runIdFrom(result.stdout, [world.runsDir])
   expect(runId, `no run folder named on the first line of stdout\n${describeRun(result)}`).toBeDefined()
   const report = readReport(world.runsDir, runId!)
@@ -202,8 +205,14 @@ describe("shopbridge migrate --from autoleap --to autogms (curated fixtures)", (
     expect(newDuplicates(duplicatedKeys(autogmsBefore.customers, customerKeys), duplicatedKeys(after.customers, customerKeys))).toEqual({})
     expect(newDuplicates(duplicatedKeys(autogmsBefore.vehicles, vehicleKeys), duplicatedKeys(after.vehicles, vehicleKeys))).toEqual({})
 
-    // Every valid source record has exactly one target, and no two share one.
+    // actions.csv: one row per record read.
     const actions = readActions(world.runsDir, runId)
+    expect(actions.filter((a) => a.entity === "customers").map((a) => a.sourceId).sort()).toEqual(sourceIdsOf("customers").sort())
+    expect(actions.filter((a) => a.entity === "vehicles").map((a) => a.sourceId).sort()).toEqual(sourceIdsOf("vehicles").sort())
+    // The shop's data is data: the notes' <script> never reaches report.html as markup.
+    expect(readFileSync(join(world.runsDir, runId, "report.html"), "utf8")).not.toContain("<script>alert(1)</script>")
+
+    // Every valid source record has exactly one target, and no two share one.
     const quarantined = new Set(EXPECTED_QUARANTINE.map((q) => q.sourceId))
     const targetOf = new Map<string, string>()
     const existingIds = {
@@ -301,6 +310,27 @@ describe("shopbridge migrate --from autoleap --to autogms (curated fixtures)", (
     expect(snapshot(world, "autogms")).toEqual(autogmsAfterFirst)
     for (const entity of ["customers", "vehicles"] as const) {
       expect(countsOf(again.report, entity), entity).toMatchObject({ created: 0, updated: 0, archived: 0, deleted: 0 })
+    }
+  })
+
+  it("no secret in any output: stdout, stderr, report files, log, state database", () => {
+    const secrets = [world.env["AUTOLEAP_AUTH_KEY"]!, world.env["AUTOGMS_API_KEY"]!]
+    expect(outputs.length).toBeGreaterThan(0)
+    for (const r of outputs) for (const secret of secrets) expect(r.stdout + r.stderr, "CLI output").not.toContain(secret)
+    const files: Array<string> = []
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name)
+        if (entry.isDirectory()) walk(path)
+        else if (statSync(path).isFile()) files.push(path)
+      }
+    }
+    walk(world.dir)
+    expect(files.some((f) => f.endsWith("log.ndjson"))).toBe(true)
+    expect(files.some((f) => f.includes("state.db"))).toBe(true)
+    for (const file of files) {
+      const bytes = readFileSync(file)
+      for (const secret of secrets) expect(bytes.includes(Buffer.from(secret)), `${secret} in ${file}`).toBe(false)
     }
   })
 })

@@ -146,3 +146,66 @@ describe("migrate killed with SIGKILL, then resume", () => {
     150_000
   )
 })
+
+describe("migrate --from autogms --to autoleap killed the instant a bulk write is applied, then resume", () => {
+  it(
+    "a crash between AutoLeap applying a batch and the run recording it neither doubles nor drops a record",
+    async () => {
+      const data = generated({ customers: 100, seed: 22 })
+      const [reference, world] = await Promise.all([startWorld({ seed: data }), startWorld({ seed: data })])
+      worlds.push(reference, world)
+      const before = snapshot(world, "autoleap")
+
+      const refRun = await migrate(reference, "autogms", "autoleap", [], { timeoutMs: 60_000 }).done
+      expect([0, 1], describeRun(refRun)).toContain(refRun.code)
+      const refReport = readReport(reference.runsDir, runIdFrom(refRun.stdout, [reference.runsDir])!)
+
+      // Each process logs in first (its first applied write); its second applied write is a data write: the test kills
+      // the process from inside the simulator, after the write is applied and before its answer leaves.
+      let current: Running | undefined
+      let appliedInProcess = 0
+      const history: Array<string> = []
+      const injector = world.sandbox.autoleap.faults
+      const afterWrite = injector.afterWrite.bind(injector)
+      injector.afterWrite = () => {
+        appliedInProcess++
+        if (appliedInProcess === 2 && current !== undefined && current.child.exitCode === null) {
+          current.child.kill("SIGKILL")
+          history.push(`killed after applied write ${JSON.stringify(writesIn(world.sandbox.autoleap.stats()))} (+1 being answered)`)
+        }
+        return afterWrite()
+      }
+      const start = (run: () => Running): Running => {
+        appliedInProcess = 0
+        current = run()
+        return current
+      }
+
+      const first = await start(() => migrate(world, "autogms", "autoleap", [], { timeoutMs: 60_000 })).done
+      history.push(`migrate: ${first.signal ?? `exit ${first.code}`}`)
+      expect(first.signal, `${history.join("\n")}\n${describeRun(first)}`).toBe("SIGKILL")
+      const second = await start(() => resume(world, { timeoutMs: 60_000 })).done
+      history.push(`resume: ${second.signal ?? `exit ${second.code}`}`)
+      expect(second.code === 0 || second.code === 1 || second.signal === "SIGKILL", `${history.join("\n")}\n${describeRun(second)}`).toBe(true)
+      current = undefined
+      const final = second.signal === "SIGKILL" ? await resume(world, { timeoutMs: 60_000 }).done : second
+      history.push(`final: exit ${final.code}`)
+      expect([0, 1], `${history.join("\n")}\n${describeRun(final)}`).toContain(final.code)
+
+      const after = snapshot(world, "autoleap")
+      const report = history.join("\n")
+      console.log(report)
+      expect(newDuplicates(duplicatedKeys(before.customers, customerKeys), duplicatedKeys(after.customers, customerKeys)), report).toEqual({})
+      expect(newDuplicates(duplicatedKeys(before.vehicles, vehicleKeys), duplicatedKeys(after.vehicles, vehicleKeys)), report).toEqual({})
+      expect(after.customers.length, report).toBe(before.customers.length + countsOf(refReport, "customers").created)
+      expect(after.vehicles.length, report).toBe(before.vehicles.length + countsOf(refReport, "vehicles").created)
+      const want = normalForm(snapshot(reference, "autoleap"), "autoleap")
+      const got = normalForm(after, "autoleap")
+      expect(multisetMinus(got.customers, want.customers), `customers beyond the reference\n${report}`).toEqual([])
+      expect(multisetMinus(want.customers, got.customers), `customers missing after resume\n${report}`).toEqual([])
+      expect(multisetMinus(got.vehicles, want.vehicles), `vehicles beyond the reference\n${report}`).toEqual([])
+      expect(multisetMinus(want.vehicles, got.vehicles), `vehicles missing after resume\n${report}`).toEqual([])
+    },
+    120_000
+  )
+})

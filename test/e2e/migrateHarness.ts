@@ -15,7 +15,9 @@ import { loadDataset } from "../../src/sim/fixtures/load.js"
 import type { Dataset } from "../../src/sim/fixtures/seedTypes.js"
 import type { FaultConfig, FaultInjector } from "../../src/sim/common/faults.js"
 import type { RequestStats } from "../../src/sim/common/requestLog.js"
-import { SANDBOX_AUTOGMS } from "../../src/sim/fixtures/sandboxAccounts.js"
+import { SANDBOX_AUTOGMS, SANDBOX_AUTOLEAP } from "../../src/sim/fixtures/sandboxAccounts.js"
+import { startAutogmsSim } from "../../src/sim/autogms/index.js"
+import { startAutoleapSim } from "../../src/sim/autoleap/index.js"
 
 export const root = resolve(import.meta.dirname, "..", "..")
 export const bin = join(root, "dist", "cli", "bin.js")
@@ -98,6 +100,11 @@ export interface WorldOptions {
   readonly autogmsKeyRate?: number
   readonly faults?: Partial<FaultConfig>
   readonly autoleapTokens?: { readonly accessTokenTtlMs: number; readonly refreshTokenTtlMs: number }
+  /**
+   * The autoGMS simulator's clock is `Date.now() + offsetMs`, read at each request: a test can move it back to make
+   * requests that fall early in a rate window, then set it to 0 so the CLI sees a consistent clock.
+   */
+  readonly autogmsClock?: { offsetMs: number }
 }
 
 export interface World {
@@ -116,6 +123,29 @@ const FAST_AUTOGMS = 60_000
 
 export const generated = (options: GenerateOptions): Dataset => generateDataset(options)
 
+/** startSandbox's two simulators and environment, with the autoGMS simulator on a clock the test moves. */
+const sandboxWithClock = async (dataset: Dataset, clock: { offsetMs: number }, faults: Partial<FaultConfig> | undefined): Promise<Sandbox> => {
+  const autoleap = await startAutoleapSim({ seed: dataset.autoleap, faults })
+  const autogms = await startAutogmsSim({ seed: dataset.autogms, faults, now: () => Date.now() + clock.offsetMs })
+  const key = dataset.autogms.apiKeys.find((k) => k.key === SANDBOX_AUTOGMS.readWriteKey)!
+  return {
+    autoleap,
+    autogms,
+    env: {
+      AUTOLEAP_BASE_URL: autoleap.baseUrl,
+      AUTOLEAP_PARTNER_ID: SANDBOX_AUTOLEAP.partnerId,
+      AUTOLEAP_AUTH_KEY: SANDBOX_AUTOLEAP.authKey,
+      AUTOLEAP_COMPANY_ID: SANDBOX_AUTOLEAP.companyId,
+      AUTOLEAP_RATE_LIMITS: "GET=150,POST=50,PUT=50,PATCH=50,DELETE=50",
+      AUTOGMS_BASE_URL: autogms.baseUrl,
+      AUTOGMS_API_KEY: key.key,
+      AUTOGMS_GARAGE_ID: SANDBOX_AUTOGMS.garageId,
+      AUTOGMS_RATE_LIMIT: String(key.ratePerMinute)
+    },
+    close: async () => void (await Promise.all([autoleap.close(), autogms.close()]))
+  }
+}
+
 export const startWorld = async (options: WorldOptions): Promise<World> => {
   // A copy: the simulators must never share (or mutate) another world's records.
   const base = options.seed === "small" ? await loadDataset("small") : structuredClone(options.seed)
@@ -131,7 +161,7 @@ export const startWorld = async (options: WorldOptions): Promise<World> => {
             apiKeys: base.autogms.apiKeys.map((k) => (k.key === SANDBOX_AUTOGMS.readWriteKey ? { ...k, ratePerMinute: keyRate } : k))
           }
         }
-  const sandbox = await startSandbox({ seed: dataset, faults: options.faults })
+  const sandbox = options.autogmsClock === undefined ? await startSandbox({ seed: dataset, faults: options.faults }) : await sandboxWithClock(dataset, options.autogmsClock, options.faults)
   const env: Record<string, string> = { ...sandbox.env }
   if (fast) {
     sandbox.autoleap.configure({ rateLimits: FAST_AUTOLEAP })
