@@ -46,23 +46,46 @@ afterAll(async () => {
   await Promise.all(worlds.map((w) => w.close()))
 })
 
+/** The uninterrupted AutoLeap → autoGMS migration of the seed-21 dataset, for end states to compare with (made once). */
+let reference21Promise: Promise<{ reference: World; refRun: CliResult; refReport: ReturnType<typeof readReport>; refWrites: number }> | undefined
+const reference21 = () =>
+  (reference21Promise ??= (async () => {
+    const reference = await startWorld({ seed: generated({ customers: 100, seed: 21 }) })
+    worlds.push(reference)
+    const refRun = await migrate(reference, "autoleap", "autogms", [], { timeoutMs: 90_000 }).done
+    expect([0, 1], describeRun(refRun)).toContain(refRun.code)
+    const refRunId = runIdFrom(refRun.stdout, [reference.runsDir])
+    expect(refRunId, describeRun(refRun)).toBeDefined()
+    const refReport = readReport(reference.runsDir, refRunId!)
+    const refWrites = sum(writesIn(reference.sandbox.autogms.stats()))
+    expect(refWrites, "the reference run wrote").toBeGreaterThan(30)
+    return { reference, refRun, refReport, refWrites }
+  })())
+
+/** The end state of `world` (autoGMS side) is the reference's: no key doubled, nothing missing, nothing extra. */
+const expectReferenceState = async (world: World, before: ReturnType<typeof snapshot>, context: string) => {
+  const { reference, refReport } = await reference21()
+  const after = snapshot(world, "autogms")
+  expect(newDuplicates(duplicatedKeys(before.customers, customerKeys), duplicatedKeys(after.customers, customerKeys)), context).toEqual({})
+  expect(newDuplicates(duplicatedKeys(before.vehicles, vehicleKeys), duplicatedKeys(after.vehicles, vehicleKeys)), context).toEqual({})
+  expect(after.customers.length, context).toBe(before.customers.length + countsOf(refReport, "customers").created)
+  expect(after.vehicles.length, context).toBe(before.vehicles.length + countsOf(refReport, "vehicles").created)
+  const want = normalForm(snapshot(reference, "autogms"), "autogms")
+  const got = normalForm(after, "autogms")
+  expect(multisetMinus(got.customers, want.customers), `customers beyond the reference\n${context}`).toEqual([])
+  expect(multisetMinus(want.customers, got.customers), `customers missing\n${context}`).toEqual([])
+  expect(multisetMinus(got.vehicles, want.vehicles), `vehicles beyond the reference\n${context}`).toEqual([])
+  expect(multisetMinus(want.vehicles, got.vehicles), `vehicles missing\n${context}`).toEqual([])
+}
+
 describe("migrate killed with SIGKILL, then resume", () => {
   it(
     "three kills at different points, then resume: the uninterrupted run's end state, no duplicate, resume exits 0 or 1",
     async () => {
       const data = generated({ customers: 100, seed: 21 })
-      const [reference, world] = await Promise.all([startWorld({ seed: data }), startWorld({ seed: data, faults: { latencyMs: 20 } })])
-      worlds.push(reference, world)
+      const [{ refRun, refWrites }, world] = await Promise.all([reference21(), startWorld({ seed: data, faults: { latencyMs: 20 } })])
+      worlds.push(world)
       const before = snapshot(world, "autogms")
-
-      // The uninterrupted migration, for the end state to compare with.
-      const refRun = await migrate(reference, "autoleap", "autogms", [], { timeoutMs: 90_000 }).done
-      expect([0, 1], describeRun(refRun)).toContain(refRun.code)
-      const refRunId = runIdFrom(refRun.stdout, [reference.runsDir])
-      expect(refRunId, describeRun(refRun)).toBeDefined()
-      const refReport = readReport(reference.runsDir, refRunId!)
-      const refWrites = sum(writesIn(reference.sandbox.autogms.stats()))
-      expect(refWrites, "the reference run wrote").toBeGreaterThan(30)
 
       // Kill points: cumulative autoGMS writes, spread over the run (seeded, printed for replay).
       const seed = Date.now() % 100_000
@@ -130,20 +153,44 @@ describe("migrate killed with SIGKILL, then resume", () => {
       }
 
       // Same end state as the uninterrupted run.
-      const after = snapshot(world, "autogms")
-      const want = normalForm(snapshot(reference, "autogms"), "autogms")
-      const got = normalForm(after, "autogms")
-      const report = history.join("\n")
-      expect(newDuplicates(duplicatedKeys(before.customers, customerKeys), duplicatedKeys(after.customers, customerKeys)), report).toEqual({})
-      expect(newDuplicates(duplicatedKeys(before.vehicles, vehicleKeys), duplicatedKeys(after.vehicles, vehicleKeys)), report).toEqual({})
-      expect(after.customers.length, report).toBe(before.customers.length + countsOf(refReport, "customers").created)
-      expect(after.vehicles.length, report).toBe(before.vehicles.length + countsOf(refReport, "vehicles").created)
-      expect(multisetMinus(got.customers, want.customers), `customers the killed run added beyond the reference\n${report}`).toEqual([])
-      expect(multisetMinus(want.customers, got.customers), `customers missing after resume\n${report}`).toEqual([])
-      expect(multisetMinus(got.vehicles, want.vehicles), `vehicles the killed run added beyond the reference\n${report}`).toEqual([])
-      expect(multisetMinus(want.vehicles, got.vehicles), `vehicles missing after resume\n${report}`).toEqual([])
+      await expectReferenceState(world, before, history.join("\n"))
     },
     150_000
+  )
+
+  it(
+    "Ctrl-C (SIGINT) mid-write: exit 3, report.json says interrupted, and resume finishes with the reference's end state",
+    async () => {
+      const [{ refWrites }, world] = await Promise.all([
+        reference21(),
+        startWorld({ seed: generated({ customers: 100, seed: 21 }), faults: { latencyMs: 20 } })
+      ])
+      worlds.push(world)
+      const before = snapshot(world, "autogms")
+      const writes = () => sum(writesIn(world.sandbox.autogms.stats()))
+      const running = migrate(world, "autoleap", "autogms", [], { timeoutMs: 60_000 })
+      let exited = false
+      void running.done.then(() => (exited = true))
+      await waitFor(() => exited || writes() >= Math.round(refWrites * 0.4), 40_000, 2)
+      expect(exited, "the run ended before the interrupt").toBe(false)
+      running.child.kill("SIGINT")
+      const interrupted = await running.done
+      const history = [`SIGINT at ${writes()} writes of ${refWrites}: exit ${interrupted.code} after ${interrupted.ms} ms`]
+      expect(interrupted.signal, describeRun(interrupted)).toBeNull()
+      expect(interrupted.code, describeRun(interrupted)).toBe(3)
+      const runId = runIdFrom(interrupted.stdout, [world.runsDir])
+      expect(runId, describeRun(interrupted)).toBeDefined()
+      // cli.md: a run's outputs include report.json, whose status may be "interrupted". Soft: the resume below still runs.
+      const reportFile = join(world.runsDir, runId!, "report.json")
+      expect.soft(existsSync(reportFile), `an interrupted run writes its report.json\n${describeRun(interrupted)}`).toBe(true)
+      if (existsSync(reportFile)) expect.soft(readReport(world.runsDir, runId!)).toMatchObject({ runId, status: "interrupted", dryRun: false })
+
+      const resumed = await resume(world, { timeoutMs: 60_000 }).done
+      history.push(`resume: exit ${resumed.code}`)
+      expect([0, 1], `${history.join("\n")}\n${describeRun(resumed)}`).toContain(resumed.code)
+      await expectReferenceState(world, before, history.join("\n"))
+    },
+    120_000
   )
 })
 
