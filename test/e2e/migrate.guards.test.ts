@@ -11,6 +11,7 @@ import {
   generated,
   killAll,
   migrate,
+  readReport,
   runIdFrom,
   sum,
   waitFor,
@@ -132,4 +133,34 @@ describe("migrate: autoGMS rate limit", () => {
     expect(result.ms).toBeGreaterThan(4_000)
     expect(runIdFrom(result.stdout, [small.runsDir]), describeRun(result)).toBeDefined()
   }, 90_000)
+})
+
+describe("migrate: options and .env", () => {
+  it("--entities customers --include-archived, with the variables from a .env file in the working directory", async () => {
+    const w = await startWorld({ seed: "small" })
+    worlds.push(w)
+    const before = { customers: w.sandbox.autogms.dump().customers.filter((c) => c.garageId === w.env["AUTOGMS_GARAGE_ID"]).length }
+    await writeFile(
+      join(w.dir, ".env"),
+      Object.entries(w.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("\n") + "\n"
+    )
+    const result = await migrate(w, "autoleap", "autogms", ["--entities", "customers", "--include-archived"], { env: {} }).done
+    expect([0, 1], describeRun(result)).toContain(result.code)
+    const runId = runIdFrom(result.stdout, [w.runsDir])
+    expect(runId, describeRun(result)).toBeDefined()
+    const report = readReport(w.runsDir, runId!)
+
+    // Only customers: not a single vehicle write.
+    const writes = writesIn(w.sandbox.autogms.stats())
+    expect(Object.keys(writes).filter((e) => e.includes("vehicles")), JSON.stringify(writes)).toEqual([])
+    expect(report.directions[0]!.entities.vehicles?.created ?? 0).toBe(0)
+
+    // The archived customer (al-cus-000011) is migrated too: 26 + 1 created.
+    expect(report.directions[0]!.entities.customers).toMatchObject({ created: 27, linked: 4, quarantined: 1 })
+    const after = w.sandbox.autogms.dump().customers.filter((c) => c.garageId === w.env["AUTOGMS_GARAGE_ID"])
+    expect(after.length).toBe(before.customers + 27)
+    expect(after.some((c) => c["email"] === "gerald.fitzroy@example.com")).toBe(true)
+  }, 60_000)
 })
