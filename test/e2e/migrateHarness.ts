@@ -67,9 +67,9 @@ export const ensureBuilt = async (): Promise<void> => {
       await mkdir(lock)
       break
     } catch {
-      // Another file is building; a lock older than 3 minutes is from a killed run.
+      // Another file is building; a lock older than 90 s is from a killed run (tsc takes ~10 s).
       try {
-        if (Date.now() - statSync(lock).mtimeMs > 180_000) await rmdir(lock)
+        if (Date.now() - statSync(lock).mtimeMs > 90_000) await rmdir(lock)
       } catch {
         /* gone meanwhile */
       }
