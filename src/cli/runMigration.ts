@@ -11,11 +11,11 @@ import { autogmsConfig, autoleapConfig, type AutogmsConfig, type AutoleapConfig 
 import * as HttpLogging from "../http/log.js"
 import * as HttpTransport from "../http/transport.js"
 import { loadMappingFile, makeMappingContext, paletteFromMapping, type Mapping, type TagPalette } from "../mapping/index.js"
-import { runMigrate, type MigrateOptions } from "../pipeline/migrate.js"
+import { buildReport, runMigrate, type MigrateOptions } from "../pipeline/migrate.js"
 import type { Entity } from "../pipeline/plan.js"
 import { autogmsGateway } from "../pipeline/systems/autogms.js"
 import { autoleapGateway } from "../pipeline/systems/autoleap.js"
-import { needsReview, renderTerminalSummary, writeRunReport, type RunReport } from "../report/index.js"
+import { makeReportBuilder, needsReview, renderTerminalSummary, writeRunReport, type RunReport } from "../report/index.js"
 import * as AutogmsClient from "../sources/autogms/index.js"
 import * as AutoleapClient from "../sources/autoleap/index.js"
 import { newRunId, StateStore, type PairState } from "../state/index.js"
@@ -77,7 +77,7 @@ export const parseMigrateFlags = (flags: {
 const configError = (error: ConfigError.ConfigError): UsageError => {
   const text = String(error)
   // "(Missing data at AUTOGMS_API_KEY: "Expected AUTOGMS_API_KEY to exist in the process context")" → the variable.
-  const missing = /Expected (\w+) to exist/.exec(text)?.[1]
+  const missing = (/Expected (\w+) to exist/.exec(text) ?? /Missing data at (\w+)/.exec(text))?.[1]
   return new UsageError({
     message: missing !== undefined ? `environment variable ${missing} is not set (see .env or the README)` : `configuration: ${text.replace(/\s+/g, " ")}`
   })
@@ -177,26 +177,29 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
         autoleap: autoleapGateway(autoleapClient, ctx, { get: () => palette, set: (p) => void (palette = p) }),
         autogms: autogmsGateway(autogmsClient, ctx)
       }
-      const migrate = runMigrate(
-        { gateways, state, ctx, progress, say: (line) => Effect.zipRight(Effect.sync(() => say(line)), Effect.logInfo(line)) },
-        options,
-        runId
-      )
+      const report = makeReportBuilder({ runId, command: "migrate", dryRun: options.dryRun, startedAt: new Date().toISOString() })
+      const services = { gateways, state, ctx, progress, report, say: (line: string) => Effect.zipRight(Effect.sync(() => say(line)), Effect.logInfo(line)) }
+
+      /** A run that stops early still leaves its report (what it did so far) and says how to go on. */
+      const stopEarly = (status: "interrupted" | "failed", message: string) =>
+        Effect.gen(function* () {
+          const partial = yield* buildReport(services, status)
+          yield* writeRunReport(reportDir, partial).pipe(Effect.ignore)
+          yield* state.finishRun(runId, { status, report: partial, error: message }).pipe(Effect.ignore)
+          say(`run ${runId} ${status === "interrupted" ? "interrupted" : "stopped"}: ${message}; 'shopbridge resume ${runId}' continues it (report: ${reportDir})`)
+        })
+
       // Ctrl-C interrupts the whole program: the group in flight finishes (it is uninterruptible), then the run is marked.
-      const exit = yield* Effect.exit(
-        migrate.pipe(Effect.onInterrupt(() => Effect.ignore(state.finishRun(runId, { status: "interrupted", error: "interrupted (Ctrl-C)" }))))
-      )
+      const exit = yield* Effect.exit(runMigrate(services, options, runId).pipe(Effect.onInterrupt(() => stopEarly("interrupted", "interrupted (Ctrl-C)"))))
       if (!options.dryRun) yield* state.setTagColors([...palette].map(([name, color]) => ({ name, color })))
       if (Exit.isSuccess(exit)) {
-        const report = exit.value
-        yield* state.finishRun(runId, { status: report.status === "interrupted" ? "interrupted" : report.status, report })
-        return report
+        yield* state.finishRun(runId, { status: exit.value.status, report: exit.value })
+        return exit.value
       }
-      const interrupted = Cause.isInterruptedOnly(exit.cause)
-      const failure = Cause.failureOption(exit.cause)
-      const message = interrupted ? "interrupted (Ctrl-C)" : Option.match(failure, { onNone: () => Cause.pretty(exit.cause), onSome: (e) => e.message })
-      yield* state.finishRun(runId, { status: interrupted ? "interrupted" : "failed", error: message })
-      return yield* Effect.fail(new AbortedError({ message: `run ${runId} stopped: ${message}; 'shopbridge resume ${runId}' continues it` }))
+      if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
+      const message = Option.match(Cause.failureOption(exit.cause), { onNone: () => Cause.pretty(exit.cause), onSome: (e) => e.message })
+      yield* stopEarly("failed", message)
+      return yield* Effect.fail(new AbortedError({ message: `run ${runId} stopped: ${message}` }))
     }).pipe(
       Effect.scoped,
       Effect.provide(

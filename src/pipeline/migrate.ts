@@ -17,7 +17,7 @@ import {
   type Mapped,
   type MappingContext
 } from "../mapping/index.js"
-import { makeEstimate, makeReportBuilder, type ActionInput, type ReportBuilder, type VerificationEntry } from "../report/index.js"
+import { makeEstimate, type ActionInput, type ReportBuilder, type VerificationEntry } from "../report/index.js"
 import type { Link, LinkInput, PairState, WriteOutcome as LedgerOutcome } from "../state/index.js"
 import type { ProgressService } from "../cli/progress.js"
 import type { RunAborted } from "./errors.js"
@@ -39,6 +39,8 @@ export interface MigrateServices {
   readonly progress: ProgressService
   /** A line for the person watching (stderr), also kept in the log. */
   readonly say: (line: string) => Effect.Effect<void>
+  /** Fed as the run goes, so a run that stops early still has a report of what it did. */
+  readonly report: ReportBuilder
 }
 
 const isoNow = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
@@ -145,8 +147,7 @@ export const runMigrate = (services: MigrateServices, options: MigrateOptions, r
     const direction: Direction = { from: options.from, to: options.to }
     const source = gateways[direction.from]
     const target = gateways[direction.to]
-    const startedAt = yield* isoNow
-    const report = makeReportBuilder({ runId, command: "migrate", dryRun: options.dryRun, startedAt })
+    const { report } = services
     report.scope(direction.from, direction.to, options.entities)
 
     // ── preflight ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -245,7 +246,7 @@ export const runMigrate = (services: MigrateServices, options: MigrateOptions, r
     if (options.dryRun) {
       recordPlan(report, direction, "customers", customerPlan, new Map())
       recordPlan(report, direction, "vehicles", draftVehicles, new Map())
-      return yield* finish(services, report)
+      return yield* buildReport(services)
     }
 
     // ── load ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -293,7 +294,7 @@ export const runMigrate = (services: MigrateServices, options: MigrateOptions, r
       verification.push(verify(direction, "vehicles", plan, results))
     }
     report.verification(verification)
-    return yield* finish(services, report)
+    return yield* buildReport(services)
   })
 
 /** Source id → the action a confirmed write of this run made (a resumed run reports what it did before the stop). */
@@ -365,10 +366,11 @@ const diffFields = (stored: ModelRecord, planned: ModelRecord): Array<string> =>
   return Object.keys(b).filter((k) => !skip.has(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
 }
 
-const finish = (services: MigrateServices, report: ReportBuilder) =>
+/** The report of the run so far; `status` is given when it stopped early (interrupted, failed). */
+export const buildReport = (services: Pick<MigrateServices, "gateways" | "report">, status?: "interrupted" | "failed") =>
   Effect.gen(function* () {
     const counts = yield* Effect.all({ autoleap: services.gateways.autoleap.requestCounts, autogms: services.gateways.autogms.requestCounts })
-    report.requests("autoleap", counts.autoleap)
-    report.requests("autogms", counts.autogms)
-    return report.build({ finishedAt: yield* isoNow })
+    services.report.requests("autoleap", counts.autoleap)
+    services.report.requests("autogms", counts.autogms)
+    return services.report.build({ finishedAt: yield* isoNow, ...(status === undefined ? {} : { status }) })
   })
