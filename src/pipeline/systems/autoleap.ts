@@ -27,8 +27,9 @@ import { storedHash, type ModelRecord } from "../plan.js"
 import type { EntityGateway, Gateway, WriteOutcome, WriteRequest } from "./gateway.js"
 
 /**
- * Read-back windows. The first starts exactly at the batch's start, so it holds this batch and nothing written before
- * it (one list call); when it misses a record — a server clock behind ours — the second, wider one finds it.
+ * Read-back windows. The first starts just after the newest record the server showed us before the batch (by its own
+ * clock; ours before the first), so it holds this batch and nothing older: one list call. When it misses a record, the
+ * second, wider one finds it.
  */
 const READ_BACK_OVERLAP_MS = 0
 const READ_BACK_WIDE_OVERLAP_MS = 10 * 60_000
@@ -42,6 +43,8 @@ export interface PaletteHolder {
 interface BulkOps<R extends ModelRecord> {
   readonly send: (requests: ReadonlyArray<WriteRequest<R>>) => Effect.Effect<AutoleapWriteResult, AutoleapWriteError>
   readonly readBack: (since: Date, overlapMs: number) => Effect.Effect<ReadonlyArray<Mapped<R>>, RunAborted>
+  /** Just after the newest `updatedDate` read so far, if any. */
+  readonly seenUpTo: () => Date | undefined
 }
 
 const rejected = <R extends ModelRecord>(message: string): WriteOutcome<R> => ({
@@ -98,7 +101,9 @@ const bulkWrite = <R extends ModelRecord>(
       // Outcome unknown: the batch is all-or-nothing, so the read-back tells whether it landed.
     }
     const none: Array<WriteOutcome<R> | undefined> = requests.map(() => undefined)
-    let outcomes = matchReadBack(requests, yield* ops.readBack(startedAt, READ_BACK_OVERLAP_MS), none)
+    // The server's own clock is the better start: just after the newest record it showed us before this batch.
+    const since = ops.seenUpTo() ?? startedAt
+    let outcomes = matchReadBack(requests, yield* ops.readBack(since, READ_BACK_OVERLAP_MS), none)
     if (outcomes.some((o) => o === undefined) && Either.isRight(sent)) {
       outcomes = matchReadBack(requests, yield* ops.readBack(startedAt, READ_BACK_WIDE_OVERLAP_MS), outcomes)
     }
@@ -119,7 +124,9 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
       Stream.mapError(abort),
       Stream.map((c) => {
         learn(c.tags)
-        return autoleapCustomerToModel(c, ctx())
+        const mapped = autoleapCustomerToModel(c, ctx())
+        noteNewest("customers")(mapped.record)
+        return mapped
       })
     )
   const readVehicles = (since?: Date, overlapMs?: number): Stream.Stream<Mapped<Vehicle>, RunAborted> =>
@@ -127,9 +134,19 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
       Stream.mapError(abort),
       Stream.map((v) => {
         learn(v.tags)
-        return autoleapVehicleToModel(v, ctx())
+        const mapped = autoleapVehicleToModel(v, ctx())
+        noteNewest("vehicles")(mapped.record)
+        return mapped
       })
     )
+  /** Newest updatedDate seen per entity, in ms: records written after it are newer (the server's clock only moves on). */
+  const newest = { customers: Number.NEGATIVE_INFINITY, vehicles: Number.NEGATIVE_INFINITY }
+  const noteNewest = (entity: keyof typeof newest) => (record: ModelRecord) => {
+    const t = Date.parse(record.updatedAt)
+    if (!Number.isNaN(t) && t > newest[entity]) newest[entity] = t
+  }
+  const seenUpTo = (entity: keyof typeof newest) => () =>
+    Number.isFinite(newest[entity]) ? new Date(newest[entity] + 1) : undefined
   const collect = <R extends ModelRecord>(stream: Stream.Stream<Mapped<R>, RunAborted>) =>
     Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
 
@@ -144,7 +161,8 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
               ? client.createCustomers(items)
               : client.updateCustomers(items.map((item, i) => ({ ...item, customerId: batch[i]!.targetId! })))
           },
-          readBack: (since, overlapMs) => collect(readCustomers(since, overlapMs))
+          readBack: (since, overlapMs) => collect(readCustomers(since, overlapMs)),
+          seenUpTo: seenUpTo("customers")
         },
         requests
       )
@@ -165,7 +183,8 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
               ? client.createVehicles(body)
               : client.updateVehicles(body.map((item, i) => ({ ...item, vehicleId: batch[i]!.targetId! })))
           },
-          readBack: (since, overlapMs) => collect(readVehicles(since, overlapMs))
+          readBack: (since, overlapMs) => collect(readVehicles(since, overlapMs)),
+          seenUpTo: seenUpTo("vehicles")
         },
         valid
       ).pipe(
