@@ -17,7 +17,7 @@ import {
   type Mapped,
   type MappingContext
 } from "../mapping/index.js"
-import { makeEstimate, type ActionInput, type ReportBuilder, type VerificationEntry } from "../report/index.js"
+import { formatMinutes, makeEstimate, type ActionInput, type ReportBuilder, type VerificationEntry } from "../report/index.js"
 import type { Link, LinkInput, PairState, WriteOutcome as LedgerOutcome } from "../state/index.js"
 import type { ProgressService } from "../cli/progress.js"
 import type { RunAborted } from "./errors.js"
@@ -136,10 +136,26 @@ const enrichFromVin = (services: MigrateServices, direction: Direction, vehicles
   ).pipe(Effect.map((enriched) => ({ vehicles: enriched, tried })))
 }
 
-interface DirectionPlans {
-  readonly customers: ReadonlyArray<PlanItem<Customer>>
-  readonly vehicles: ReadonlyArray<PlanItem<Vehicle>>
+type PerEntity = Readonly<Record<Entity, number>>
+const NONE: PerEntity = { customers: 0, vehicles: 0 }
+
+/** Requests and minutes at the configured limits: reads of both sides, writes on the target. */
+const estimateRun = (
+  gateways: Readonly<Record<SystemName, Gateway>>,
+  direction: Direction,
+  work: { readonly source: PerEntity; readonly target: PerEntity; readonly create: PerEntity; readonly update: PerEntity }
+) => {
+  const of = (system: SystemName) =>
+    gateways[system].estimate({
+      read: system === direction.from ? work.source : work.target,
+      create: system === direction.to ? work.create : NONE,
+      update: system === direction.to ? work.update : NONE
+    })
+  return makeEstimate(of("autoleap"), of("autogms"))
 }
+
+const describeEstimate = (e: ReturnType<typeof makeEstimate>): string =>
+  `${e.autoleap.requests + e.autogms.requests} requests, ${e.minutes < 1 ? "" : "about "}${formatMinutes(e.minutes)} at the configured rate limits`
 
 export const runMigrate = (services: MigrateServices, options: MigrateOptions, runId: string) =>
   Effect.gen(function* () {
@@ -150,12 +166,20 @@ export const runMigrate = (services: MigrateServices, options: MigrateOptions, r
     const { report } = services
     report.scope(direction.from, direction.to, options.entities)
 
+    const wants = (e: Entity) => options.entities.includes(e)
+
     // ── preflight ──────────────────────────────────────────────────────────────────────────────────────────────
     yield* services.say(yield* source.check)
     yield* services.say(yield* target.check)
+    // Before the long reads: an upper bound from the source's totals (every record read and written), so a user of a
+    // 60-requests-per-minute key learns at once that the run takes hours. The exact figure follows the plan.
+    const totals = {
+      customers: wants("customers") ? yield* source.count("customers") : 0,
+      vehicles: wants("vehicles") ? yield* source.count("vehicles") : 0
+    }
+    yield* services.say(`estimate before reading: at most ${describeEstimate(estimateRun(gateways, direction, { source: totals, target: totals, create: totals, update: NONE }))}`)
 
     // ── extract ────────────────────────────────────────────────────────────────────────────────────────────────
-    const wants = (e: Entity) => options.entities.includes(e)
     const read = <R extends ModelRecord>(gateway: Gateway, entity: Entity) =>
       wants(entity) ? readAll<R>(services, `${entity} from ${gateway.system}`, entityGateway(gateway, entity).read as never) : Effect.succeed([] as ReadonlyArray<Mapped<R>>)
     const sourceCustomers = yield* read<Customer>(source, "customers")
@@ -229,19 +253,14 @@ export const runMigrate = (services: MigrateServices, options: MigrateOptions, r
 
     const count = (items: ReadonlyArray<PlanItem<ModelRecord>>, kind: "create" | "update") =>
       items.filter((i) => writes(i) && (kind === "create") === (i.action === "create")).length
-    const none = { customers: 0, vehicles: 0 }
-    const workOf = (system: SystemName) =>
-      gateways[system].estimate({
-        read: system === direction.from
-          ? { customers: sourceCustomers.length, vehicles: sourceVehiclesRaw.length }
-          : { customers: targetCustomers.length, vehicles: targetVehicles.length },
-        create: system === direction.to ? { customers: count(customerPlan, "create"), vehicles: count(draftVehicles, "create") } : none,
-        update: system === direction.to ? { customers: count(customerPlan, "update"), vehicles: count(draftVehicles, "update") } : none
-      })
-    const estimate = makeEstimate(workOf("autoleap"), workOf("autogms"))
+    const estimate = estimateRun(gateways, direction, {
+      source: { customers: sourceCustomers.length, vehicles: sourceVehiclesRaw.length },
+      target: { customers: targetCustomers.length, vehicles: targetVehicles.length },
+      create: { customers: count(customerPlan, "create"), vehicles: count(draftVehicles, "create") },
+      update: { customers: count(customerPlan, "update"), vehicles: count(draftVehicles, "update") }
+    })
     report.estimate(estimate)
-    const requestsNeeded = estimate.autoleap.requests + estimate.autogms.requests
-    yield* services.say(`estimate: ${requestsNeeded} requests, about ${Math.ceil(estimate.minutes)} min at the configured rate limits`)
+    yield* services.say(`estimate: ${describeEstimate(estimate)} (${count(customerPlan, "create") + count(draftVehicles, "create")} creates, ${count(customerPlan, "update") + count(draftVehicles, "update")} updates)`)
 
     if (options.dryRun) {
       recordPlan(report, direction, "customers", customerPlan, new Map())

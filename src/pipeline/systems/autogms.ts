@@ -140,6 +140,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
       ),
       Effect.mapError(abort)
     ),
+    count: (entity) => Effect.mapError(client.count(entity), abort),
     customers,
     vehicles,
     requestCounts: client.requestCounts,

@@ -205,6 +205,7 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
       Effect.map((company) => `AutoLeap company ${company.companyId} (${company.name}) is reachable`),
       Effect.mapError((e) => (e._tag === "AutoleapCompanyUnavailable" ? new RunAborted({ message: e.message }) : abort(e)))
     ),
+    count: (entity) => Effect.mapError(client.count(entity), abort),
     customers,
     vehicles,
     requestCounts: client.requestCounts,

@@ -51,6 +51,8 @@ export interface Gateway {
   readonly groupSize: number
   /** Credentials work and the shop is reachable; returns a line describing it. */
   readonly check: Effect.Effect<string, RunAborted>
+  /** How many records the system holds (one cheap call), for the estimate before reading. */
+  readonly count: (entity: Entity) => Effect.Effect<number, RunAborted>
   readonly customers: EntityGateway<Customer>
   readonly vehicles: EntityGateway<Vehicle>
   readonly requestCounts: Effect.Effect<RequestCounts>

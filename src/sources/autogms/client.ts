@@ -84,6 +84,8 @@ export interface AutogmsClientService {
   /** Every customer (or those in the window), each id once, oldest created first. */
   readonly customers: (query?: AutogmsListOptions) => Stream.Stream<AutogmsCustomer, AutogmsError>
   readonly vehicles: (query?: AutogmsListOptions) => Stream.Stream<AutogmsVehicle, AutogmsError>
+  /** How many records the garage holds: one list call with limit 1 (for estimates before a full read). */
+  readonly count: (entity: "customers" | "vehicles") => Effect.Effect<number, AutogmsError>
   /** None on 404. */
   readonly getCustomer: (id: string) => Effect.Effect<Option.Option<AutogmsCustomer>, AutogmsError>
   readonly getVehicle: (id: string) => Effect.Effect<Option.Option<AutogmsVehicle>, AutogmsError>
@@ -255,6 +257,13 @@ export const make = (config: AutogmsConfig, options: AutogmsClientOptions = {}):
       garage,
       customers: (query = {}) => list(AutogmsCustomerListResponse, "/customers", query),
       vehicles: (query = {}) => list(AutogmsVehicleListResponse, "/vehicles", query),
+      count: (entity) =>
+        Effect.map(
+          entity === "customers"
+            ? read(AutogmsCustomerListResponse, "/customers", { page: "1", limit: "1" })
+            : read(AutogmsVehicleListResponse, "/vehicles", { page: "1", limit: "1" }),
+          (r) => r.pagination.total
+        ),
       getCustomer: (id) => readOne(AutogmsCustomerResponse, `/customers/${encodeURIComponent(id)}`),
       getVehicle: (id) => readOne(AutogmsVehicleResponse, `/vehicles/${encodeURIComponent(id)}`),
       searchCustomers: (q) => collect(pages(AutogmsCustomerListResponse, "/customers/search", { q }, pageSize)),

@@ -97,6 +97,8 @@ export interface AutoleapClientService {
   /** Every customer (or those in the window), each id once, oldest created first. */
   readonly customers: (query?: AutoleapListOptions) => Stream.Stream<AutoleapCustomer, AutoleapError>
   readonly vehicles: (query?: AutoleapVehicleListOptions) => Stream.Stream<AutoleapVehicle, AutoleapError>
+  /** How many records the company holds: one list call of size 1 (for estimates before a full read). */
+  readonly count: (entity: "customers" | "vehicles") => Effect.Effect<number, AutoleapError>
   /** None on 404. */
   readonly getCustomer: (customerId: string) => Effect.Effect<Option.Option<AutoleapCustomer>, AutoleapError>
   readonly getVehicle: (vehicleId: string) => Effect.Effect<Option.Option<AutoleapVehicle>, AutoleapError>
@@ -296,6 +298,12 @@ export const make = (
       checkCompany,
       customers,
       vehicles,
+      count: (entity) => {
+        const query = { companyId: config.companyId, page: "1", size: "1" }
+        return entity === "customers"
+          ? Effect.map(read(AutoleapCustomerList, "/customers", query), (raw) => normalizeAutoleapList<AutoleapCustomer>(raw).totalCount)
+          : Effect.map(read(AutoleapVehicleList, "/vehicles", query), (raw) => normalizeAutoleapList<AutoleapVehicle>(raw).totalCount)
+      },
       getCustomer: (id) => readOne(AutoleapCustomerList, `/customers/${encodeURIComponent(id)}`),
       getVehicle: (id) => readOne(AutoleapVehicleList, `/vehicles/${encodeURIComponent(id)}`),
       searchCustomers: (text) => search(AutoleapCustomerList, "/customers", (c: AutoleapCustomer) => c.customerId, (c: AutoleapCustomer) => c.updatedDate, text),
