@@ -11,7 +11,7 @@ import {
   autogmsTagsRule,
   booleanRule,
   enumRule,
-  readCountry,
+  readAddress,
   singleEmailRule,
   singlePhoneRule,
   textRule,
@@ -25,18 +25,8 @@ const { asRecord, asString } = wire
 const addressRule: FieldRule<F> = {
   key: "address",
   fields: ["address"],
-  read: (value, into, _ctx, report) => {
-    const a = asRecord(value)
-    if (a === null) return void (into.address = null)
-    const address = {
-      line1: cleanText(asString(a["line1"])),
-      city: cleanText(asString(a["city"])),
-      state: cleanText(asString(a["state"])),
-      postalCode: cleanText(asString(a["postalCode"])),
-      country: readCountry(a["country"], report)
-    }
-    into.address = Object.values(address).every((v) => v === null) ? null : address
-  },
+  read: (value, into, _ctx, report) => void (into.address = readAddress(value, { line1: "line1", postalCode: "postalCode" }, report)),
+
   write: (model, original) => {
     const a = model.address
     if (a === null) return null

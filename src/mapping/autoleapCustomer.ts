@@ -12,7 +12,7 @@ import {
   autoleapTagsRule,
   booleanRule,
   enumRule,
-  readCountry,
+  readAddress,
   textRule,
   trimmedTextRule,
   wire
@@ -128,18 +128,8 @@ const phonesRule: FieldRule<F> = {
 const addressRule: FieldRule<F> = {
   key: "mainAddress",
   fields: ["address"],
-  read: (value, into, _ctx, report) => {
-    const a = asRecord(value)
-    if (a === null) return void (into.address = null)
-    const address = {
-      line1: cleanText(asString(a["address"])),
-      city: cleanText(asString(a["city"])),
-      state: cleanText(asString(a["state"])),
-      postalCode: cleanText(asString(a["zip"])),
-      country: readCountry(a["country"], report)
-    }
-    into.address = Object.values(address).every((v) => v === null) ? null : address
-  },
+  read: (value, into, _ctx, report) => void (into.address = readAddress(value, { line1: "address", postalCode: "zip" }, report)),
+
   write: (model) => {
     const a = model.address
     if (a === null) return undefined

@@ -2,6 +2,7 @@
  * Field rules shared by both systems: each implements one line of contract/mapping.md for one wire field.
  * `absent` is how a system says "no value" on write: AutoLeap leaves the field out (undefined), autoGMS sends null.
  */
+import type { CustomerFields } from "../domain/customer.js"
 import { tagKey } from "../domain/tag.js"
 import { computeVinCheckDigit, isVinCheckDigitValid, isVinSyntaxValid, normalizeVin } from "../domain/vin.js"
 import { MIN_VEHICLE_YEAR, type EnumCodec, type MappingContext } from "./context.js"
@@ -203,5 +204,23 @@ export const autogmsTagsRule = <M extends { tags: ReadonlyArray<string> }>(entit
   },
   write: (model, original, ctx) => [...model.tags, ...droppedOriginals<string>(original, ctx, entity, asString)]
 })
+
+/** A wire address into the model's, given where this system keeps line 1 and the postal code; null when empty. */
+export const readAddress = (
+  value: unknown,
+  names: { readonly line1: string; readonly postalCode: string },
+  report: Reporter | undefined
+): CustomerFields["address"] => {
+  const a = asRecord(value)
+  if (a === null) return null
+  const address = {
+    line1: cleanText(asString(a[names.line1])),
+    city: cleanText(asString(a["city"])),
+    state: cleanText(asString(a["state"])),
+    postalCode: cleanText(asString(a[names.postalCode])),
+    country: readCountry(a["country"], report)
+  }
+  return Object.values(address).every((v) => v === null) ? null : address
+}
 
 export const wire = { asString, asNumber, asRecord, asArray }

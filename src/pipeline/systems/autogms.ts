@@ -19,7 +19,7 @@ import type { AutogmsClientService } from "../../sources/autogms/client.js"
 import type { AutogmsWriteError } from "../../sources/autogms/errors.js"
 import { abortFrom, type RunAborted } from "../errors.js"
 import { storedHash, type ModelRecord } from "../plan.js"
-import type { EntityGateway, Gateway, WriteOutcome, WriteRequest } from "./gateway.js"
+import { clientWorkload, type EntityGateway, type Gateway, type WriteOutcome, type WriteRequest } from "./gateway.js"
 
 /** Requests in flight at once; the client's pacer keeps them inside the rate limit. */
 const CONCURRENCY = 8
@@ -145,14 +145,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
     vehicles,
     requestCounts: client.requestCounts,
     estimate: (work) => {
-      const e = client.estimate({
-        readCustomers: work.read.customers,
-        readVehicles: work.read.vehicles,
-        createCustomers: work.create.customers,
-        createVehicles: work.create.vehicles,
-        updateCustomers: work.update.customers,
-        updateVehicles: work.update.vehicles
-      })
+      const e = client.estimate(clientWorkload(work))
       return Object.entries(e.requests).map(([method, requests]) => ({ method, requests, perMinute: client.rateLimit }))
     },
     vinLookup: (vin) =>

@@ -24,7 +24,7 @@ import type { AutoleapClientService, AutoleapWriteResult } from "../../sources/a
 import type { AutoleapWriteError } from "../../sources/autoleap/errors.js"
 import { abortFrom, RunAborted } from "../errors.js"
 import { storedHash, type ModelRecord } from "../plan.js"
-import type { EntityGateway, Gateway, WriteOutcome, WriteRequest } from "./gateway.js"
+import { clientWorkload, type EntityGateway, type Gateway, type WriteOutcome, type WriteRequest } from "./gateway.js"
 
 /**
  * Read-back windows. The first starts just after the newest record the server showed us before the batch (by its own
@@ -210,14 +210,7 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
     vehicles,
     requestCounts: client.requestCounts,
     estimate: (work) => {
-      const e = client.estimate({
-        readCustomers: work.read.customers,
-        readVehicles: work.read.vehicles,
-        createCustomers: work.create.customers,
-        createVehicles: work.create.vehicles,
-        updateCustomers: work.update.customers,
-        updateVehicles: work.update.vehicles
-      })
+      const e = client.estimate(clientWorkload(work))
       return Object.entries(e.requests).map(([method, requests]) => ({
         method,
         requests,

@@ -68,5 +68,15 @@ export interface Workload {
   readonly update: Readonly<Record<Entity, number>>
 }
 
+/** The workload in the shape both clients' `estimate` take. */
+export const clientWorkload = (work: Workload) => ({
+  readCustomers: work.read.customers,
+  readVehicles: work.read.vehicles,
+  createCustomers: work.create.customers,
+  createVehicles: work.create.vehicles,
+  updateCustomers: work.update.customers,
+  updateVehicles: work.update.vehicles
+})
+
 export const entityGateway = (gateway: Gateway, entity: Entity): EntityGateway<ModelRecord> =>
   (entity === "customers" ? gateway.customers : gateway.vehicles) as unknown as EntityGateway<ModelRecord>
