@@ -17,13 +17,14 @@ import {
   type Mapped,
   type MappingContext
 } from "../mapping/index.js"
+import { toJson } from "../mapping/json.js"
 import { formatMinutes, makeEstimate, type ActionInput, type ReportBuilder, type VerificationEntry } from "../report/index.js"
 import type { Link, LinkInput, PairState, WriteOutcome as LedgerOutcome } from "../state/index.js"
 import type { ProgressService } from "../cli/progress.js"
 import type { RunAborted } from "./errors.js"
 import { linkOf, loadEntity, type LoadResult } from "./load.js"
 import { planEntity, storedHash, writes, type Direction, type Entity, type ModelRecord, type PlanItem } from "./plan.js"
-import { entityGateway, type Gateway } from "./systems/gateway.js"
+import type { EntityGateway, Gateway } from "./systems/gateway.js"
 
 export interface MigrateOptions {
   readonly from: SystemName
@@ -180,12 +181,12 @@ export const runMigrate = (services: MigrateServices, options: MigrateOptions, r
     yield* services.say(`estimate before reading: at most ${describeEstimate(estimateRun(gateways, direction, { source: totals, target: totals, create: totals, update: NONE }))}`)
 
     // ── extract ────────────────────────────────────────────────────────────────────────────────────────────────
-    const read = <R extends ModelRecord>(gateway: Gateway, entity: Entity) =>
-      wants(entity) ? readAll<R>(services, `${entity} from ${gateway.system}`, entityGateway(gateway, entity).read as never) : Effect.succeed([] as ReadonlyArray<Mapped<R>>)
-    const sourceCustomers = yield* read<Customer>(source, "customers")
-    const sourceVehiclesRaw = yield* read<Vehicle>(source, "vehicles")
-    const targetCustomers = yield* read<Customer>(target, "customers")
-    const targetVehicles = yield* read<Vehicle>(target, "vehicles")
+    const read = <R extends ModelRecord>(system: SystemName, entity: Entity, gateway: EntityGateway<R>) =>
+      wants(entity) ? readAll(services, `${entity} from ${system}`, gateway.read) : Effect.succeed<ReadonlyArray<Mapped<R>>>([])
+    const sourceCustomers = yield* read(source.system, "customers", source.customers)
+    const sourceVehiclesRaw = yield* read(source.system, "vehicles", source.vehicles)
+    const targetCustomers = yield* read(target.system, "customers", target.customers)
+    const targetVehicles = yield* read(target.system, "vehicles", target.vehicles)
     report.read(direction.from, direction.to, "customers", sourceCustomers.length)
     report.read(direction.from, direction.to, "vehicles", sourceVehiclesRaw.length)
 
@@ -269,11 +270,15 @@ export const runMigrate = (services: MigrateServices, options: MigrateOptions, r
     }
 
     // ── load ───────────────────────────────────────────────────────────────────────────────────────────────────
-    // Links found by natural key need no write when nothing differs: record them now.
-    const claimedTargets = new Set<string>([...customerLinks.map((l) => (direction.to === "autoleap" ? l.autoleapId : l.autogmsId))])
     const confirmedByRun = yield* confirmedActions(state, runId)
-    const loadOne = <R extends ModelRecord>(entity: Entity, plan: ReadonlyArray<PlanItem<R>>, ownerOf: (r: ModelRecord) => string | null) =>
+    const loadOne = <R extends ModelRecord>(
+      entity: Entity,
+      gateway: EntityGateway<R>,
+      plan: ReadonlyArray<PlanItem<R>>,
+      ownerOf: (r: ModelRecord) => string | null
+    ) =>
       Effect.gen(function* () {
+        // Links found by natural key need no write when nothing differs: record them now.
         const linkOnly = plan.filter((i) => i.action === "link" && !writes(i))
         if (linkOnly.length > 0) yield* state.recordLinks(linkOnly.map((i) => linkOf(i, direction, entity, i.targetId!)))
         const quarantined = plan.filter((i) => i.action === "quarantine")
@@ -283,10 +288,12 @@ export const runMigrate = (services: MigrateServices, options: MigrateOptions, r
             runId
           )
         }
+        // Target records that already belong to a source record: a 409 pointing at one of them is not a match.
+        const linkedTargets = linkIndex(yield* state.links(entity), direction).values()
+        const claimedTargets = new Set<string>([...linkedTargets, ...plan.flatMap((i) => (i.targetId === undefined ? [] : [i.targetId]))])
         const what = `${entity} → ${direction.to}`
-        const total = plan.filter(writes).length
-        yield* services.progress.start(what, total)
-        const results = yield* loadEntity(entityGateway(target, entity) as never, plan as ReadonlyArray<PlanItem<ModelRecord>>, {
+        yield* services.progress.start(what, plan.filter(writes).length)
+        const results = yield* loadEntity(gateway, plan, {
           runId,
           state,
           direction,
@@ -297,19 +304,19 @@ export const runMigrate = (services: MigrateServices, options: MigrateOptions, r
           onProgress: (n) => services.progress.advance(what, n)
         })
         yield* services.progress.finish(what)
-        recordPlan(report, direction, entity, plan, results as Map<PlanItem<ModelRecord>, LoadResult<ModelRecord>>, confirmedByRun)
-        return results as Map<PlanItem<ModelRecord>, LoadResult<ModelRecord>>
+        recordPlan(report, direction, entity, plan, results, confirmedByRun)
+        return results
       })
 
     const verification: Array<VerificationEntry> = []
     if (wants("customers")) {
-      const results = yield* loadOne("customers", customerPlan, () => null)
+      const results = yield* loadOne("customers", target.customers, customerPlan, () => null)
       verification.push(verify(direction, "customers", customerPlan, results))
     }
     if (wants("vehicles")) {
       // Customers are in: plan vehicles again with the real ids of their owners.
       const { plan, resolveCustomerId } = planVehicles(yield* state.links("customers"), yield* state.links("vehicles"), new Map())
-      const results = yield* loadOne("vehicles", plan, (r) => (r.kind === "vehicle" ? resolveCustomerId(r.owner) : null))
+      const results = yield* loadOne("vehicles", target.vehicles, plan, (r) => (r.kind === "vehicle" ? resolveCustomerId(r.owner) : null))
       verification.push(verify(direction, "vehicles", plan, results))
     }
     report.verification(verification)
@@ -342,7 +349,7 @@ const recordPlan = <R extends ModelRecord>(
       sourceId,
       label: label(item.source.record),
       targetId: result?._tag === "Written" ? result.targetId : item.targetId ?? null,
-      changes: item.changes.map((c) => ({ field: c.field, before: c.before as never, after: c.after as never })),
+      changes: item.changes.map((c) => ({ field: c.field, before: toJson(c.before), after: toJson(c.after) })),
       warnings: item.warnings.map((w) => ({ code: w.code, message: w.message }))
     }
     if (result?._tag === "Rejected" || item.action === "quarantine") {

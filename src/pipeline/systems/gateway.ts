@@ -77,6 +77,3 @@ export const clientWorkload = (work: Workload) => ({
   updateCustomers: work.update.customers,
   updateVehicles: work.update.vehicles
 })
-
-export const entityGateway = (gateway: Gateway, entity: Entity): EntityGateway<ModelRecord> =>
-  (entity === "customers" ? gateway.customers : gateway.vehicles) as unknown as EntityGateway<ModelRecord>
