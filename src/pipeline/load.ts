@@ -43,12 +43,15 @@ interface Pending<R extends ModelRecord> {
 }
 
 /** The sidecars a link keeps: the source's (what the target cannot hold) and the target's, when it was read. */
-export const linkSidecars = (item: PlanItem<ModelRecord>, direction: Direction): Record<string, Sidecar> => ({
+/** What a link is made of: the source record, the target record if it was read, and what was written. */
+export type LinkSource = Pick<PlanItem<ModelRecord>, "source" | "target" | "hash" | "lookupKey">
+
+export const linkSidecars = (item: LinkSource, direction: Direction): Record<string, Sidecar> => ({
   [direction.from]: item.source.sidecar,
   ...(item.target === undefined ? {} : { [direction.to]: item.target.sidecar })
 })
 
-export const linkOf = (item: PlanItem<ModelRecord>, direction: Direction, entity: Entity, targetId: string): LinkInput => {
+export const linkOf = (item: LinkSource, direction: Direction, entity: Entity, targetId: string): LinkInput => {
   const sourceId = item.source.record.source.id
   const ids = direction.from === "autoleap" ? { autoleapId: sourceId, autogmsId: targetId } : { autoleapId: targetId, autogmsId: sourceId }
   return {

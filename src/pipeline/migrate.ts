@@ -9,8 +9,8 @@ import type { SystemName } from "../domain/ids.js"
 import type { Vehicle } from "../domain/vehicle.js"
 import {
   applyVinLookup,
+  changedFields,
   isExcludedArchived,
-  naturalKeys,
   needsVinLookup,
   validateCustomerFor,
   validateVehicleFor,
@@ -23,7 +23,7 @@ import type { Link, LinkInput, PairState, WriteOutcome as LedgerOutcome } from "
 import type { ProgressService } from "../cli/progress.js"
 import type { RunAborted } from "./errors.js"
 import { linkOf, loadEntity, type LoadResult } from "./load.js"
-import { planEntity, storedHash, writes, type Direction, type Entity, type ModelRecord, type PlanItem } from "./plan.js"
+import { isProductOf, planEntity, storedHash, writes, type Direction, type Entity, type ModelRecord, type PlanItem } from "./plan.js"
 import type { EntityGateway, Gateway } from "./systems/gateway.js"
 
 export interface MigrateOptions {
@@ -102,16 +102,11 @@ const settleOpenWrites = (
     const links: Array<LinkInput> = []
     for (const entry of open) {
       const candidates = targets[entry.entity]
-      const hit = candidates.find((t) =>
-        entry.action === "create"
-          ? naturalKeys(t.record).includes(entry.naturalKey) || storedHash(t.record) === entry.payloadHash
-          : t.record.source.id === entry.targetId && storedHash(t.record) === entry.payloadHash
-      )
+      const hit = candidates.find((t) => isProductOf(t.record, { ...entry, lookupKey: entry.naturalKey, hash: entry.payloadHash }))
       const source = sources[entry.entity].find((s) => s.record.source.id === entry.sourceId)
       if (hit !== undefined && source !== undefined && entry.status !== "pending") {
         outcomes.push({ ledgerId: entry.id, status: "confirmed", targetId: hit.record.source.id })
-        const item = { source, target: hit, hash: entry.payloadHash, lookupKey: entry.naturalKey } as PlanItem<ModelRecord>
-        links.push(linkOf(item, direction, entry.entity, hit.record.source.id))
+        links.push(linkOf({ source, target: hit, hash: entry.payloadHash, lookupKey: entry.naturalKey }, direction, entry.entity, hit.record.source.id))
       } else {
         outcomes.push({ ledgerId: entry.id, status: "failed", error: entry.status === "pending" ? "never sent" : "not found on the target: not applied" })
       }
@@ -379,17 +374,10 @@ const verify = <R extends ModelRecord>(
     const result = results.get(item) as Extract<LoadResult<R>, { _tag: "Written" }>
     const stored = result.stored
     if (stored !== undefined && storedHash(stored.record) === item.hash) return []
-    const fields = stored === undefined ? [] : diffFields(stored.record, item.source.record)
+    const fields = stored === undefined ? [] : changedFields(stored.record, item.source.record).map((c) => c.field)
     return [{ sourceId: item.source.record.source.id, targetId: stored === undefined ? null : result.targetId, label: label(item.source.record), fields }]
   })
   return { from: direction.from, to: direction.to, entity, expected: written.length, found: written.length - mismatches.length, mismatches }
-}
-
-const diffFields = (stored: ModelRecord, planned: ModelRecord): Array<string> => {
-  const a = stored as unknown as Record<string, unknown>
-  const b = planned as unknown as Record<string, unknown>
-  const skip = new Set(["kind", "source", "updatedAt", "archived", "owner"])
-  return Object.keys(b).filter((k) => !skip.has(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
 }
 
 /** The report of the run so far; `status` is given when it stopped early (interrupted, failed). */

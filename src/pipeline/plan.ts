@@ -78,6 +78,24 @@ const hashOf = (record: ModelRecord, owner: string | null | undefined): string =
 /** The hash a record has where it is stored: vehicles include their owner's id on that same system. */
 export const storedHash = (record: ModelRecord): string => hashOf(record, record.kind === "vehicle" ? record.owner?.id ?? null : undefined)
 
+/** What a write was meant to produce, as the ledger and the loaders know it. */
+export interface IntendedWrite {
+  readonly action: "create" | "update" | "archive" | "delete"
+  readonly targetId?: string | null
+  readonly lookupKey: string
+  readonly hash: string
+}
+
+/**
+ * Whether a target record is what a write produced: an update's own record, a create's by natural key or content.
+ * `updateEvidence: "id"` when finding the record already proves the write (AutoLeap's read-back window holds only
+ * records updated since the batch); otherwise its content must match too.
+ */
+export const isProductOf = (record: ModelRecord, write: IntendedWrite, updateEvidence: "id" | "content" = "content"): boolean =>
+  write.action === "create"
+    ? naturalKeys(record).includes(write.lookupKey) || storedHash(record) === write.hash
+    : record.source.id === write.targetId && (updateEvidence === "id" || storedHash(record) === write.hash)
+
 export const lookupKeyOf = (record: ModelRecord, hash: string): string => naturalKeys(record)[0] ?? `hash:${hash}`
 
 /**

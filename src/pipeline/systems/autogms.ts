@@ -11,14 +11,13 @@ import {
   autogmsVehicleToModel,
   modelCustomerToAutogms,
   modelVehicleToAutogms,
-  naturalKeys,
   type Mapped,
   type MappingContext
 } from "../../mapping/index.js"
 import type { AutogmsClientService } from "../../sources/autogms/client.js"
 import type { AutogmsWriteError } from "../../sources/autogms/errors.js"
 import { abortFrom, type RunAborted } from "../errors.js"
-import { storedHash, type ModelRecord } from "../plan.js"
+import { isProductOf, type ModelRecord } from "../plan.js"
 import { clientWorkload, type EntityGateway, type Gateway, type WriteOutcome, type WriteRequest } from "./gateway.js"
 
 /** Requests in flight at once; the client's pacer keeps them inside the rate limit. */
@@ -26,13 +25,6 @@ const CONCURRENCY = 8
 
 const describeRefusal = (error: { readonly message: string; readonly details: ReadonlyArray<{ readonly field?: string | undefined; readonly message?: string | undefined }> }) =>
   [error.message, ...error.details.map((d) => [d.field, d.message].filter(Boolean).join(": "))].filter((s) => s !== "").join("; ")
-
-const found = <R extends ModelRecord>(request: WriteRequest<R>, candidates: ReadonlyArray<Mapped<R>>): Mapped<R> | undefined =>
-  candidates.find((c) =>
-    request.action === "update"
-      ? c.record.source.id === request.targetId && storedHash(c.record) === request.hash
-      : naturalKeys(c.record).includes(request.lookupKey) || storedHash(c.record) === request.hash
-  )
 
 /**
  * One write and what became of it. `lookup` finds the records a lost write may have produced (errors there leave the
@@ -65,7 +57,7 @@ const writeOne = <R extends ModelRecord, W>(
         case "AutogmsWriteOutcomeUnknown":
           return lookup.pipe(
             Effect.map((candidates): WriteOutcome<R> => {
-              const hit = found(request, candidates)
+              const hit = candidates.find((c) => isProductOf(c.record, request))
               return hit === undefined
                 ? { _tag: "Unknown", message: error.message }
                 : { _tag: "Written", targetId: hit.record.source.id, stored: hit }

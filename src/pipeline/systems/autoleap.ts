@@ -14,7 +14,6 @@ import {
   learnTagColors,
   modelCustomerToAutoleap,
   modelVehicleToAutoleap,
-  naturalKeys,
   withPalette,
   type Mapped,
   type MappingContext,
@@ -23,7 +22,7 @@ import {
 import type { AutoleapClientService, AutoleapWriteResult } from "../../sources/autoleap/client.js"
 import type { AutoleapWriteError } from "../../sources/autoleap/errors.js"
 import { abortFrom, RunAborted } from "../errors.js"
-import { storedHash, type ModelRecord } from "../plan.js"
+import { isProductOf, type ModelRecord } from "../plan.js"
 import { clientWorkload, type EntityGateway, type Gateway, type WriteOutcome, type WriteRequest } from "./gateway.js"
 
 /**
@@ -60,15 +59,9 @@ const matchReadBack = <R extends ModelRecord>(
 ): Array<WriteOutcome<R> | undefined> => {
   const claimed = new Set<string>()
   for (const o of known) if (o?._tag === "Written") claimed.add(o.targetId)
-  const byId = new Map<string, Mapped<R>>(candidates.map((c) => [c.record.source.id, c]))
   return requests.map((request, i) => {
     if (known[i] !== undefined) return known[i]
-    const found =
-      request.action === "update"
-        ? byId.get(request.targetId ?? "")
-        : candidates.find(
-            (c) => !claimed.has(c.record.source.id) && (naturalKeys(c.record).includes(request.lookupKey) || storedHash(c.record) === request.hash)
-          )
+    const found = candidates.find((c) => !claimed.has(c.record.source.id) && isProductOf(c.record, request, "id"))
     if (found === undefined) return undefined
     claimed.add(found.record.source.id)
     return { _tag: "Written", targetId: found.record.source.id, stored: found }

@@ -3,7 +3,7 @@ import type { Customer } from "../../../src/domain/customer.js"
 import { customerRef } from "../../../src/domain/ids.js"
 import { emptySidecar } from "../../../src/domain/sidecar.js"
 import type { Mapped } from "../../../src/mapping/index.js"
-import { asTargetWillHold, planEntity, writes, type PlanInput } from "../../../src/pipeline/plan.js"
+import { asTargetWillHold, isProductOf, planEntity, storedHash, writes, type PlanInput } from "../../../src/pipeline/plan.js"
 
 const customer = (system: "autoleap" | "autogms", id: string, fields: Partial<Customer> = {}): Mapped<Customer> => ({
   record: {
@@ -109,5 +109,17 @@ describe("plan", () => {
     expect(asTargetWillHold(customer("autogms", "g1", { notes: null }).record, "autogms", existing).notes).toBeNull()
     const secondOnly = asTargetWillHold(customer("autogms", "g1", { secondaryPhone: "+14155550100" }).record, "autoleap", undefined)
     expect([secondOnly.phone, secondOnly.secondaryPhone]).toEqual(["+14155550100", null])
+  })
+
+  it("recognises what a write produced: a create by natural key or content, an update by id (and content, unless the id proves it)", () => {
+    const stored = customer("autogms", "g1", { email: "ada@example.com", notes: "n" }).record
+    const hash = storedHash(stored)
+    expect(isProductOf(stored, { action: "create", lookupKey: "email:ada@example.com", hash: "other" })).toBe(true)
+    expect(isProductOf(stored, { action: "create", lookupKey: "email:someone@example.com", hash })).toBe(true)
+    expect(isProductOf(stored, { action: "create", lookupKey: "email:someone@example.com", hash: "other" })).toBe(false)
+    expect(isProductOf(stored, { action: "update", targetId: "g1", lookupKey: "x", hash })).toBe(true)
+    expect(isProductOf(stored, { action: "update", targetId: "g1", lookupKey: "x", hash: "other" })).toBe(false)
+    expect(isProductOf(stored, { action: "update", targetId: "g1", lookupKey: "x", hash: "other" }, "id")).toBe(true)
+    expect(isProductOf(stored, { action: "update", targetId: "g2", lookupKey: "x", hash }, "id")).toBe(false)
   })
 })
