@@ -57,3 +57,20 @@ export const Customer = Schema.Struct({
 export type Customer = typeof Customer.Type
 
 export const CUSTOMER_FIELD_NAMES = Object.keys(CustomerFields.fields) as ReadonlyArray<keyof CustomerFields>
+
+/** A customer with every field empty: what a wire record is read into, field by field. */
+export const emptyCustomerFields = (): { -readonly [K in keyof CustomerFields]: CustomerFields[K] } => ({
+  type: null,
+  firstName: null,
+  lastName: null,
+  businessName: null,
+  email: null,
+  phone: null,
+  secondaryPhone: null,
+  contactPreference: null,
+  address: null,
+  notes: null,
+  taxExempt: null,
+  marketingOptIn: null,
+  tags: []
+})

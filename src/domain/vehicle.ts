@@ -51,3 +51,22 @@ export const Vehicle = Schema.Struct({
 export type Vehicle = typeof Vehicle.Type
 
 export const VEHICLE_FIELD_NAMES = Object.keys(VehicleFields.fields) as ReadonlyArray<keyof VehicleFields>
+
+/** A vehicle with every field empty: what a wire record is read into, field by field. */
+export const emptyVehicleFields = (): { -readonly [K in keyof VehicleFields]: VehicleFields[K] } => ({
+  vin: null,
+  year: null,
+  make: null,
+  model: null,
+  engine: null,
+  color: null,
+  licensePlate: null,
+  plateRegion: null,
+  notes: null,
+  imageUrl: null,
+  drivetrain: null,
+  transmission: null,
+  mileage: null,
+  mileageUnit: null,
+  tags: []
+})

@@ -1,12 +1,12 @@
 /** autoGMS customers ⇄ the model (contract/mapping.md, "Customers"). */
-import type { Customer, CustomerFields } from "../domain/customer.js"
+import { emptyCustomerFields, type Customer, type CustomerFields } from "../domain/customer.js"
 import { customerRef } from "../domain/ids.js"
 import type { Json, Sidecar } from "../domain/sidecar.js"
 import type { AutogmsCustomer, AutogmsCustomerCreate } from "../sources/autogms/schema.js"
 import type { MappingContext } from "./context.js"
 import { withWithheld, type MappedCustomer } from "./mapped.js"
 import { cleanText } from "./normalize.js"
-import { captureSidecar, makeReporter, readFields, writeFields, type FieldRule, type Mutable, type RecordCodec } from "./recordCodec.js"
+import { captureSidecar, makeReporter, readFields, writeFields, type FieldRule, type RecordCodec } from "./recordCodec.js"
 import {
   autogmsTagsRule,
   booleanRule,
@@ -49,29 +49,13 @@ const secondaryPhoneRule: FieldRule<F> = (() => {
   }
 })()
 
-const blankCustomer = (): Mutable<F> => ({
-  type: null,
-  firstName: null,
-  lastName: null,
-  businessName: null,
-  email: null,
-  phone: null,
-  secondaryPhone: null,
-  contactPreference: null,
-  address: null,
-  notes: null,
-  taxExempt: null,
-  marketingOptIn: null,
-  tags: []
-})
-
 // autoGMS write bodies take null for "no value", except its two flags, which are simply left out.
 const restoreForAutogms = (key: string, value: Json): unknown =>
   value === null && (key === "marketingOptIn" || key === "taxExempt") ? undefined : value
 
 export const autogmsCustomerCodec: RecordCodec<F> = {
   system: "autogms",
-  blank: blankCustomer,
+  blank: emptyCustomerFields,
   restore: restoreForAutogms,
   passthrough: [],
   rules: [

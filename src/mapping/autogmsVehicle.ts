@@ -3,9 +3,9 @@ import { Either } from "effect"
 import type { Finding } from "../domain/findings.js"
 import { customerRef, vehicleRef, type CustomerRef } from "../domain/ids.js"
 import type { Json, Sidecar } from "../domain/sidecar.js"
-import type { Drivetrain, MileageUnit, Transmission, Vehicle, VehicleFields } from "../domain/vehicle.js"
+import { emptyVehicleFields, type Drivetrain, type MileageUnit, type Transmission, type Vehicle, type VehicleFields } from "../domain/vehicle.js"
 import type { AutogmsVehicle, AutogmsVehicleCreate } from "../sources/autogms/schema.js"
-import { blankVehicle, type ResolveCustomerId } from "./autoleapVehicle.js"
+import type { ResolveCustomerId } from "./autoleapVehicle.js"
 import type { MappingContext } from "./context.js"
 import { withWithheld, type MappedVehicle } from "./mapped.js"
 import { messages } from "./messages.js"
@@ -32,7 +32,7 @@ const restoreForAutogms = (key: string, value: Json): unknown => {
 
 export const autogmsVehicleCodec: RecordCodec<F> = {
   system: "autogms",
-  blank: blankVehicle,
+  blank: emptyVehicleFields,
   restore: restoreForAutogms,
   passthrough: ["trim"],
   rules: [

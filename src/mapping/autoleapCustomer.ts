@@ -1,5 +1,5 @@
 /** AutoLeap customers ⇄ the model (contract/mapping.md, "Customers"). */
-import type { Customer, CustomerFields } from "../domain/customer.js"
+import { emptyCustomerFields, type Customer, type CustomerFields } from "../domain/customer.js"
 import { customerRef } from "../domain/ids.js"
 import type { Json, Sidecar } from "../domain/sidecar.js"
 import type { AutoleapCustomer, AutoleapCustomerCreateItem } from "../sources/autoleap/schema.js"
@@ -7,7 +7,7 @@ import type { MappingContext } from "./context.js"
 import { withWithheld, type MappedCustomer } from "./mapped.js"
 import { messages } from "./messages.js"
 import { isEmailValid, normalizeEmail, toCountryAlpha3, toE164 } from "./normalize.js"
-import { captureSidecar, makeReporter, readFields, withoutNulls, writeFields, type FieldRule, type Mutable, type RecordCodec } from "./recordCodec.js"
+import { captureSidecar, makeReporter, readFields, withoutNulls, writeFields, type FieldRule, type RecordCodec } from "./recordCodec.js"
 import {
   autoleapTagsRule,
   booleanRule,
@@ -144,22 +144,6 @@ const addressRule: FieldRule<F> = {
   }
 }
 
-const blankCustomer = (): Mutable<F> => ({
-  type: null,
-  firstName: null,
-  lastName: null,
-  businessName: null,
-  email: null,
-  phone: null,
-  secondaryPhone: null,
-  contactPreference: null,
-  address: null,
-  notes: null,
-  taxExempt: null,
-  marketingOptIn: null,
-  tags: []
-})
-
 // AutoLeap's write items take no null and no phone or email without its number or address.
 const restoreForAutoleap = (key: string, value: Json): unknown => {
   const clean = withoutNulls(value)
@@ -170,7 +154,7 @@ const restoreForAutoleap = (key: string, value: Json): unknown => {
 
 export const autoleapCustomerCodec: RecordCodec<F> = {
   system: "autoleap",
-  blank: blankCustomer,
+  blank: emptyCustomerFields,
   restore: restoreForAutoleap,
   passthrough: ["displayName", "chargeAccount", "preferredLocationID", "languagePreference"],
   rules: [

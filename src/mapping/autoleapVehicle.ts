@@ -3,13 +3,13 @@ import { Either } from "effect"
 import type { Finding } from "../domain/findings.js"
 import { customerRef, vehicleRef, type CustomerRef } from "../domain/ids.js"
 import type { Json, Sidecar } from "../domain/sidecar.js"
-import type { Drivetrain, MileageUnit, Transmission, Vehicle, VehicleFields } from "../domain/vehicle.js"
+import { emptyVehicleFields, type Drivetrain, type MileageUnit, type Transmission, type Vehicle, type VehicleFields } from "../domain/vehicle.js"
 import type { AutoleapVehicle, AutoleapVehicleCreateItem } from "../sources/autoleap/schema.js"
 import type { MappingContext } from "./context.js"
 import { withWithheld, type MappedVehicle } from "./mapped.js"
 import { messages } from "./messages.js"
 import { cleanText } from "./normalize.js"
-import { captureSidecar, makeReporter, readFields, withoutNulls, writeFields, type Mutable, type RecordCodec } from "./recordCodec.js"
+import { captureSidecar, makeReporter, readFields, withoutNulls, writeFields, type RecordCodec } from "./recordCodec.js"
 import {
   autoleapTagsRule,
   enumRule,
@@ -23,31 +23,13 @@ import {
 
 type F = VehicleFields
 
-export const blankVehicle = (): Mutable<F> => ({
-  vin: null,
-  year: null,
-  make: null,
-  model: null,
-  engine: null,
-  color: null,
-  licensePlate: null,
-  plateRegion: null,
-  notes: null,
-  imageUrl: null,
-  drivetrain: null,
-  transmission: null,
-  mileage: null,
-  mileageUnit: null,
-  tags: []
-})
-
 // AutoLeap's write item takes no null and only a whole-number year (an invalid year stays in the sidecar only).
 const restoreForAutoleap = (key: string, value: Json): unknown =>
   key === "year" && !(typeof value === "number" && Number.isInteger(value)) ? undefined : withoutNulls(value)
 
 export const autoleapVehicleCodec: RecordCodec<F> = {
   system: "autoleap",
-  blank: blankVehicle,
+  blank: emptyVehicleFields,
   restore: restoreForAutoleap,
   passthrough: ["vehicleName"],
   rules: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import type { Customer } from "../../../src/domain/customer.js"
+import { emptyCustomerFields, type Customer } from "../../../src/domain/customer.js"
 import { customerRef } from "../../../src/domain/ids.js"
 import { emptySidecar } from "../../../src/domain/sidecar.js"
 import type { Mapped } from "../../../src/mapping/index.js"
@@ -11,19 +11,10 @@ const customer = (system: "autoleap" | "autogms", id: string, fields: Partial<Cu
     source: customerRef(system, id),
     updatedAt: "2025-01-01T00:00:00.000Z",
     archived: false,
+    ...emptyCustomerFields(),
     type: "individual",
     firstName: "Ada",
     lastName: "Lovelace",
-    businessName: null,
-    email: null,
-    phone: null,
-    secondaryPhone: null,
-    contactPreference: null,
-    address: null,
-    notes: null,
-    taxExempt: null,
-    marketingOptIn: null,
-    tags: [],
     ...fields
   },
   sidecar: emptySidecar(system),
