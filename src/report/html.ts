@@ -6,12 +6,22 @@ import {
   formatCount,
   formatMinutes,
   formatValue,
-  statusLabel,
-  systemLabel
+  statusLabel
 } from "./format.js"
 import type { RenderOptions } from "./markdown.js"
-import type { ActionKind, ApiEstimate, RunReport, SystemName } from "./model.js"
-import { countByCode, countColumns, countRows, defaultChangesCap, headline } from "./summary.js"
+import type { ActionKind, RunReport } from "./model.js"
+import {
+  conflictsView,
+  countByCode,
+  countColumns,
+  countRows,
+  defaultChangesCap,
+  estimateView,
+  headline,
+  issuesView,
+  requestsView,
+  type TableView
+} from "./summary.js"
 
 /** The only way a value reaches the page: & < > " ' all become entities, so shop data is always text, in text or attributes. */
 export const escapeHtml = (value: string): string =>
@@ -72,8 +82,7 @@ ul.changes{margin:0;padding-left:16px}.before{color:#9b1c1c;text-decoration:line
 @media print{body{background:#fff}main{padding:0}}
 `
 
-const estimateRows = (system: SystemName, e: ApiEstimate): ReadonlyArray<ReadonlyArray<string>> =>
-  e.lines.map((l) => [systemLabel(system), l.method, formatCount(l.requests), formatCount(l.perMinute), formatMinutes(l.minutes)])
+const viewTable = (view: TableView): Html => tableOf(view.header, view.rows, view.numericFrom)
 
 const changesList = (changes: RunReport["actions"][number]["changes"]): Html =>
   changes.length === 0
@@ -121,30 +130,21 @@ export const renderHtml = (report: RunReport, options: RenderOptions = {}): stri
           "Quarantined records",
           para(`${formatCount(report.quarantine.length)} records were held back and not written. Fix them in the source system and run again.`),
           tableOf(["Reason", "Meaning", "Records"], countByCode(report.quarantine).map((c) => [c.code, c.description, formatCount(c.count)]), 2),
-          tableOf(
-            ["Records", "System", "Source id", "Reason", "Message"],
-            report.quarantine.map((q) => [entityLabel(q.entity), systemLabel(q.system), q.sourceId, q.code, q.message])
-          )
+          viewTable(issuesView(report.quarantine))
         )
 
   const warnings = section(
     "Warnings",
     report.warnings.length === 0
       ? para("None.")
-      : tableOf(
-          ["Records", "System", "Source id", "Reason", "Message"],
-          report.warnings.map((w) => [entityLabel(w.entity), systemLabel(w.system), w.sourceId, w.code, w.message])
-        )
+      : viewTable(issuesView(report.warnings))
   )
 
   const conflicts = section(
     "Conflicts",
     report.conflicts.length === 0
       ? para("None.")
-      : tableOf(
-          ["Records", "AutoLeap id", "autoGMS id", "Fields", "Resolution"],
-          report.conflicts.map((c) => [entityLabel(c.entity), c.autoleapId ?? "—", c.autogmsId ?? "—", c.fields.join(", "), c.resolution])
-        )
+      : viewTable(conflictsView(report.conflicts))
   )
 
   const mismatches = (report.verification ?? []).flatMap((v) => v.mismatches.map((m) => ({ v, m })))
@@ -191,22 +191,13 @@ export const renderHtml = (report: RunReport, options: RenderOptions = {}): stri
               text(` at the configured rate limits (${formatCount(e.autoleap.requests + e.autogms.requests)} requests).`)
             ])
           ),
-          tableOf(["API", "Method", "Requests", "Per minute", "Time"], [...estimateRows("autoleap", e.autoleap), ...estimateRows("autogms", e.autogms)], 2),
+          viewTable(estimateView(e)),
           e.notes.length === 0 ? raw("") : el("ul", join(e.notes.map((n) => el("li", n))))
         )
 
   const requests = section(
     "Requests",
-    tableOf(
-      ["API", "Total", "Retried", "Throttled (429)"],
-      (["autoleap", "autogms"] as const).map((s) => [
-        systemLabel(s),
-        formatCount(report.requests[s].total),
-        formatCount(report.requests[s].retried),
-        formatCount(report.requests[s].throttled)
-      ]),
-      1
-    )
+    viewTable(requestsView(report))
   )
 
   const allChanges = report.actions.filter((a) => a.action !== "unchanged")

@@ -6,11 +6,21 @@ import {
   formatChange,
   formatCount,
   formatMinutes,
-  statusLabel,
-  systemLabel
+  statusLabel
 } from "./format.js"
-import type { ApiEstimate, RunReport, SystemName } from "./model.js"
-import { countByCode, countColumns, countRows, defaultChangesCap, headline } from "./summary.js"
+import type { RunReport } from "./model.js"
+import {
+  conflictsView,
+  countByCode,
+  countColumns,
+  countRows,
+  defaultChangesCap,
+  estimateView,
+  headline,
+  issuesView,
+  requestsView,
+  type TableView
+} from "./summary.js"
 
 /**
  * Shop data goes into markdown that a viewer may render as HTML, so the characters that open markup are backslash-escaped
@@ -28,8 +38,7 @@ const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<
   return [header, align, ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n")
 }
 
-const estimateRows = (system: SystemName, e: ApiEstimate): ReadonlyArray<ReadonlyArray<string>> =>
-  e.lines.map((l) => [systemLabel(system), cell(l.method), formatCount(l.requests), formatCount(l.perMinute), formatMinutes(l.minutes)])
+const viewTable = (view: TableView): string => table(view.header, view.rows.map((r) => r.map(cell)), view.numericFrom)
 
 export interface RenderOptions {
   /** How many rows of the changes table to show (actions.csv always has them all). */
@@ -68,39 +77,18 @@ export const renderMarkdown = (report: RunReport, options: RenderOptions = {}): 
   else {
     out.push(`${formatCount(report.quarantine.length)} records were held back and not written. Fix them in the source system and run again.`, "")
     out.push(table(["Reason", "Meaning", "Records"], countByCode(report.quarantine).map((c) => [cell(c.code), cell(c.description), formatCount(c.count)]), 2), "")
-    out.push(
-      table(
-        ["Records", "System", "Source id", "Reason", "Message"],
-        report.quarantine.map((q) => [entityLabel(q.entity), systemLabel(q.system), cell(q.sourceId), cell(q.code), cell(q.message)]),
-        99
-      ),
-      ""
-    )
+    out.push(viewTable(issuesView(report.quarantine)), "")
   }
 
   out.push("## Warnings", "")
   if (report.warnings.length === 0) out.push("None.", "")
   else
-    out.push(
-      table(
-        ["Records", "System", "Source id", "Reason", "Message"],
-        report.warnings.map((w) => [entityLabel(w.entity), systemLabel(w.system), cell(w.sourceId), cell(w.code), cell(w.message)]),
-        99
-      ),
-      ""
-    )
+    out.push(viewTable(issuesView(report.warnings)), "")
 
   out.push("## Conflicts", "")
   if (report.conflicts.length === 0) out.push("None.", "")
   else
-    out.push(
-      table(
-        ["Records", "AutoLeap id", "autoGMS id", "Fields", "Resolution"],
-        report.conflicts.map((c) => [entityLabel(c.entity), cell(c.autoleapId ?? "—"), cell(c.autogmsId ?? "—"), cell(c.fields.join(", ")), cell(c.resolution)]),
-        99
-      ),
-      ""
-    )
+    out.push(viewTable(conflictsView(report.conflicts)), "")
 
   out.push("## Verification", "")
   if (report.verification === null) out.push(report.dryRun ? "Not run: a dry run writes nothing to check." : "Not run.", "")
@@ -143,26 +131,14 @@ export const renderMarkdown = (report: RunReport, options: RenderOptions = {}): 
     const e = report.estimate
     out.push(`About **${formatMinutes(e.minutes)}** at the configured rate limits (${formatCount(e.autoleap.requests + e.autogms.requests)} requests).`, "")
     out.push(
-      table(["API", "Method", "Requests", "Per minute", "Time"], [...estimateRows("autoleap", e.autoleap), ...estimateRows("autogms", e.autogms)], 2),
+      viewTable(estimateView(e)),
       ""
     )
     for (const note of e.notes) out.push(`- ${cell(note)}`)
     if (e.notes.length > 0) out.push("")
   }
 
-  out.push("## Requests", "")
-  out.push(
-    table(
-      ["API", "Total", "Retried", "Throttled (429)"],
-      (["autoleap", "autogms"] as const).map((s) => [
-        systemLabel(s),
-        formatCount(report.requests[s].total),
-        formatCount(report.requests[s].retried),
-        formatCount(report.requests[s].throttled)
-      ])
-    ),
-    ""
-  )
+  out.push("## Requests", "", viewTable(requestsView(report)), "")
 
   const changes = report.actions.filter((a) => a.action !== "unchanged")
   out.push(report.dryRun ? "## Planned changes" : "## Changes", "")

@@ -1,6 +1,15 @@
-import { actionLabel, entityLabel, formatCount } from "./format.js"
+import { actionLabel, entityLabel, formatCount, formatMinutes, systemLabel } from "./format.js"
 import { describeReason } from "./reasons.js"
-import { entityOrder, type EntityCounts, type EntityName, type RecordIssue, type RunReport, type DirectionReport } from "./model.js"
+import {
+  entityOrder,
+  type ConflictEntry,
+  type DirectionReport,
+  type EntityCounts,
+  type EntityName,
+  type Estimate,
+  type RecordIssue,
+  type RunReport
+} from "./model.js"
 
 /** Views over a report that every renderer shows the same way. */
 
@@ -84,3 +93,43 @@ export const headline = (report: RunReport): ReadonlyArray<string> =>
 
 /** The changes table is for reading; actions.csv has every row. */
 export const defaultChangesCap = 5000
+
+/** A table as plain strings; each renderer escapes and lays it out. Columns from `numericFrom` on are numbers. */
+export interface TableView {
+  readonly header: ReadonlyArray<string>
+  readonly rows: ReadonlyArray<ReadonlyArray<string>>
+  readonly numericFrom: number
+}
+
+/** `throttled` is what the client counted: sends its pacer held back plus 429 answers. */
+export const requestsView = (report: RunReport): TableView => ({
+  header: ["API", "Total", "Retried", "Throttled (paced or 429)"],
+  rows: (["autoleap", "autogms"] as const).map((s) => [
+    systemLabel(s),
+    formatCount(report.requests[s].total),
+    formatCount(report.requests[s].retried),
+    formatCount(report.requests[s].throttled)
+  ]),
+  numericFrom: 1
+})
+
+/** Quarantined records or warnings, one row each. */
+export const issuesView = (issues: ReadonlyArray<RecordIssue>): TableView => ({
+  header: ["Records", "System", "Source id", "Reason", "Message"],
+  rows: issues.map((i) => [entityLabel(i.entity), systemLabel(i.system), i.sourceId, i.code, i.message]),
+  numericFrom: 99
+})
+
+export const conflictsView = (conflicts: ReadonlyArray<ConflictEntry>): TableView => ({
+  header: ["Records", "AutoLeap id", "autoGMS id", "Fields", "Resolution"],
+  rows: conflicts.map((c) => [entityLabel(c.entity), c.autoleapId ?? "—", c.autogmsId ?? "—", c.fields.join(", "), c.resolution]),
+  numericFrom: 99
+})
+
+export const estimateView = (e: Estimate): TableView => ({
+  header: ["API", "Method", "Requests", "Per minute", "Time"],
+  rows: (["autoleap", "autogms"] as const).flatMap((system) =>
+    e[system].lines.map((l) => [systemLabel(system), l.method, formatCount(l.requests), formatCount(l.perMinute), formatMinutes(l.minutes)])
+  ),
+  numericFrom: 2
+})
