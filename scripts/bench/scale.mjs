@@ -1,0 +1,296 @@
+// The scale benchmark for one size (issue 10): migrates SIZE source records (customers + 1.5 vehicles each) in each
+// direction, dry run and real run, against the simulators with their limits raised, and prints per run: peak RSS, wall
+// time, records/s, CPU ms per record and the state.db size.
+//
+//   node scripts/bench/scale.mjs --size 10000 [--root DIR] [--only autoleap-autogms-dry,...] [--timeout-s N]
+//                                [--result FILE] [--keep]
+//
+// Every figure is the CLI's own: each run is a fresh `node dist/cli/bin.js migrate` child, measured from inside by
+// measure.mjs (NODE_OPTIONS=--import), while the simulators run in yet another process (sandbox.mjs). Runs are strictly
+// one after another: the figures must not share the machine with each other.
+//
+// --root is the tree whose dist/ is measured (default: this repository), so a copy of an older commit can be measured
+// with this script. Figures are merged into runs/bench/<date>-scale.json of this repository, one entry per size.
+import { spawn } from "node:child_process"
+import { createHash } from "node:crypto"
+import { once } from "node:events"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { cpus, tmpdir } from "node:os"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import { parseArgs } from "node:util"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repoRoot = resolve(here, "..", "..")
+
+const VEHICLES_PER_CUSTOMER = 1.5
+const SEED = 42
+const RATE_LIMIT = 1_000_000
+const MB = 1024 * 1024
+/** The simulators hold both sides in memory: at 250,000 records a side, more than node's default heap allows. */
+const SANDBOX_HEAP_MB = 8192
+
+const ALL_RUNS = [
+  { from: "autoleap", to: "autogms", dryRun: true },
+  { from: "autoleap", to: "autogms", dryRun: false },
+  { from: "autogms", to: "autoleap", dryRun: true },
+  { from: "autogms", to: "autoleap", dryRun: false }
+]
+const runName = (run) => `${run.from}-${run.to}-${run.dryRun ? "dry" : "real"}`
+
+const fail = (message) => {
+  process.stderr.write(`scale: ${message}\n`)
+  process.exit(2)
+}
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: "string" },
+    root: { type: "string" },
+    only: { type: "string" },
+    "timeout-s": { type: "string" },
+    result: { type: "string" },
+    keep: { type: "boolean", default: false }
+  },
+  strict: true
+})
+
+const size = Number(args.size)
+if (!Number.isInteger(size) || size <= 0) fail("--size N is required: source records (customers + vehicles)")
+// The generator makes round(customers × 1.5) vehicles per side: the size must split exactly into customers + vehicles.
+const customers = size / (1 + VEHICLES_PER_CUSTOMER)
+if (!Number.isInteger(customers)) fail(`--size ${size} is not customers × 2.5 for a whole number of customers`)
+const root = resolve(args.root ?? repoRoot)
+if (!existsSync(join(root, "dist", "cli", "bin.js"))) fail(`${root}/dist/cli/bin.js is missing: build first (npx tsc -p tsconfig.build.json)`)
+const timeoutMs = Number(args["timeout-s"] ?? Math.max(600, size / 100)) * 1000
+const runs = args.only === undefined ? ALL_RUNS : args.only.split(",").map((name) => ALL_RUNS.find((r) => runName(r) === name.trim()) ?? fail(`unknown run "${name}" (known: ${ALL_RUNS.map(runName).join(", ")})`))
+
+const log = (line) => process.stdout.write(`${line}\n`)
+
+/** Waits for a child to end; `timeoutMs` asks it to stop (SIGINT: the CLI marks its run interrupted), then kills it. */
+const waitFor = async (child, timeoutMs) => {
+  let timedOut = false
+  const timers = []
+  if (timeoutMs !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        timedOut = true
+        child.kill("SIGINT")
+        timers.push(setTimeout(() => child.kill("SIGKILL"), 30_000))
+      }, timeoutMs)
+    )
+  }
+  const [code, signal] = child.exitCode !== null || child.signalCode !== null ? [child.exitCode, child.signalCode] : await once(child, "exit")
+  for (const t of timers) clearTimeout(t)
+  return { code, signal, timedOut }
+}
+
+/**
+ * The dataset for this size, generated once by the measured tree's own generator and kept in the temp dir: keyed by
+ * the generator's code, so a changed generator never serves a stale dataset.
+ */
+const dataset = async () => {
+  const generator = join(root, "dist", "sim", "fixtures", "generateCli.js")
+  const code = readFileSync(join(root, "dist", "sim", "fixtures", "generate.js"))
+  const key = createHash("sha1").update(code).digest("hex").slice(0, 10)
+  const dir = join(tmpdir(), "shopbridge-scale", `data-${customers}-seed${SEED}-${key}`)
+  // Written last, so a generation that was cut short is never taken for a dataset.
+  const complete = join(dir, ".complete")
+  if (existsSync(complete)) return dir
+  log(`generating ${customers} customers + ${customers * VEHICLES_PER_CUSTOMER} vehicles per side into ${dir}`)
+  rmSync(dir, { recursive: true, force: true })
+  const child = spawn(process.execPath, [`--max-old-space-size=${SANDBOX_HEAP_MB}`, generator, "--customers", String(customers), "--seed", String(SEED), "--out", dir], {
+    stdio: ["ignore", "inherit", "inherit"]
+  })
+  const { code: exitCode } = await waitFor(child)
+  if (exitCode !== 0) fail(`the generator exited ${exitCode}`)
+  writeFileSync(complete, "")
+  return dir
+}
+
+/** Starts sandbox.mjs on the dataset and resolves with the environment it prints; `stop` ends it. */
+const startSandbox = async (seedDir) => {
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${SANDBOX_HEAP_MB}`, join(here, "sandbox.mjs"), "--root", root, "--seed", seedDir, "--rate-limit", String(RATE_LIMIT)],
+    { stdio: ["pipe", "pipe", "inherit"] }
+  )
+  let buffered = ""
+  const ready = new Promise((resolvePromise, reject) => {
+    child.stdout.setEncoding("utf8")
+    child.stdout.on("data", (chunk) => {
+      buffered += chunk
+      const newline = buffered.indexOf("\n")
+      if (newline >= 0) resolvePromise(JSON.parse(buffered.slice(0, newline)))
+    })
+    child.on("exit", (code) => reject(new Error(`the sandbox exited ${code} before it was ready`)))
+  })
+  const { env, rssBytes } = await ready
+  const stop = async () => {
+    child.kill("SIGTERM")
+    await waitFor(child, 30_000)
+  }
+  return { env, rssBytes, stop }
+}
+
+/** measure.mjs's samples: the final line when the CLI exited on its own, else the last sample before it was killed. */
+const readMeasurements = (file) => {
+  const lines = existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.length > 0) : []
+  const samples = lines.map((l) => JSON.parse(l))
+  if (samples.length === 0) return null
+  const last = samples[samples.length - 1]
+  // A timeline of at most ~40 points: enough to see whether RSS levels off or keeps climbing.
+  const step = Math.max(1, Math.ceil(samples.length / 40))
+  const timeline = samples.filter((_, i) => i % step === 0 || i === samples.length - 1).map((s) => [Math.round(s.wallMs / 1000), Math.round(s.rssBytes / MB)])
+  return {
+    final: last.final === true,
+    wallMs: last.wallMs,
+    peakRssBytes: Math.max(...samples.map((s) => s.maxRssBytes)),
+    cpuMs: last.cpuMs,
+    userCpuMs: last.userCpuMs,
+    systemCpuMs: last.systemCpuMs,
+    rssTimelineSecMb: timeline
+  }
+}
+
+const fileSize = (path) => (existsSync(path) ? statSync(path).size : 0)
+
+/** The run's report.json (runs-dir/<runId>/report.json), or null when the run never wrote one. */
+const readReport = (runsDir) => {
+  const ids = existsSync(runsDir) ? readdirSync(runsDir).filter((id) => existsSync(join(runsDir, id, "report.json"))) : []
+  if (ids.length !== 1) return null
+  return JSON.parse(readFileSync(join(runsDir, ids[0], "report.json"), "utf8"))
+}
+
+/** Source records the run handled: customers + vehicles read, from the report's per-entity counts. */
+const recordsOf = (report, run) => {
+  const direction = report?.directions?.find((d) => d.from === run.from && d.to === run.to)
+  if (direction === undefined) return null
+  return ["customers", "vehicles"].reduce((n, entity) => n + (direction.entities[entity]?.read ?? 0), 0)
+}
+
+const measureRun = async (run, seedDir, workRoot) => {
+  const work = join(workRoot, runName(run))
+  mkdirSync(join(work, "runs"), { recursive: true })
+  // A fresh simulator per run: a real run starts from both sides as generated, whatever the run before it did.
+  const sandbox = await startSandbox(seedDir)
+  const measureFile = join(work, "measure.ndjson")
+  const cliArgs = [join(root, "dist", "cli", "bin.js"), "migrate", "--from", run.from, "--to", run.to, ...(run.dryRun ? ["--dry-run"] : []), "--state", join(work, "state.db"), "--runs-dir", join(work, "runs")]
+  // The caller's AUTOLEAP_* / AUTOGMS_* settings (or a .env) must not leak in: the sandbox's are the whole configuration.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AUTOLEAP_|AUTOGMS_|NODE_OPTIONS$)/.test(name)))
+  const started = performance.now()
+  let outcome
+  try {
+    const child = spawn(process.execPath, cliArgs, {
+      // Its own working directory: no .env of this repository is read.
+      cwd: work,
+      env: { ...inherited, ...sandbox.env, NODE_OPTIONS: `--import=${pathToFileURL(join(here, "measure.mjs")).href}`, SCALE_MEASURE_FILE: measureFile },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    // Kept for a failed run's message; the CLI's progress lines are not part of the figures.
+    let stderr = ""
+    child.stdout.resume()
+    child.stderr.setEncoding("utf8")
+    child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)))
+    outcome = { ...(await waitFor(child, timeoutMs)), stderr }
+  } finally {
+    await sandbox.stop()
+  }
+  const externalWallMs = Math.round(performance.now() - started)
+  const measured = readMeasurements(measureFile)
+  const report = readReport(join(work, "runs"))
+  const records = recordsOf(report, run)
+  const stateBytes = fileSize(join(work, "state.db")) + fileSize(join(work, "state.db-wal"))
+  const wallMs = measured?.wallMs ?? externalWallMs
+  const result = {
+    run: runName(run),
+    from: run.from,
+    to: run.to,
+    dryRun: run.dryRun,
+    exitCode: outcome.code,
+    signal: outcome.signal,
+    timedOut: outcome.timedOut,
+    completed: outcome.code === 0 || outcome.code === 1,
+    records,
+    status: report?.status ?? null,
+    counts: report?.directions ?? null,
+    peakRssMb: measured === null ? null : round1(measured.peakRssBytes / MB),
+    wallS: round1(wallMs / 1000),
+    externalWallS: round1(externalWallMs / 1000),
+    recordsPerS: records === null ? null : Math.round(records / (wallMs / 1000)),
+    cpuMs: measured?.cpuMs ?? null,
+    cpuMsPerRecord: records === null || measured === null ? null : round3(measured.cpuMs / records),
+    stateDbMb: round1(stateBytes / MB),
+    sandboxRssMb: Math.round(sandbox.rssBytes / MB),
+    rssTimelineSecMb: measured?.rssTimelineSecMb ?? [],
+    stderrTail: outcome.code === 0 || outcome.code === 1 ? "" : outcome.stderr.slice(-1000)
+  }
+  if (!args.keep) rmSync(work, { recursive: true, force: true })
+  return result
+}
+
+const round1 = (n) => Math.round(n * 10) / 10
+const round3 = (n) => Math.round(n * 1000) / 1000
+
+const table = (results) => {
+  const header = ["direction", "run", "exit", "records", "peak RSS MB", "wall s", "records/s", "CPU ms/record", "state.db MB"]
+  const cell = (v) => (v === null || v === undefined ? "—" : String(v))
+  const rows = results.map((r) => [
+    `${r.from} → ${r.to}`,
+    r.dryRun ? "dry" : "real",
+    r.timedOut ? `timeout (${cell(r.exitCode ?? r.signal)})` : cell(r.exitCode ?? r.signal),
+    cell(r.records),
+    cell(r.peakRssMb),
+    cell(r.wallS),
+    cell(r.recordsPerS),
+    cell(r.cpuMsPerRecord),
+    cell(r.stateDbMb)
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
+  const line = (row) => `| ${row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`
+  return [line(header), `|${widths.map((w, i) => (i < 2 ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`, ...rows.map(line)].join("\n")
+}
+
+const main = async () => {
+  const seedDir = await dataset()
+  const workRoot = join(tmpdir(), "shopbridge-scale", `work-${size}-${process.pid}`)
+  const results = []
+  for (const run of runs) {
+    log(`scale ${size}: ${runName(run)} …`)
+    const result = await measureRun(run, seedDir, workRoot)
+    log(`  exit ${result.exitCode ?? result.signal}${result.timedOut ? " (timed out)" : ""}, ${result.records ?? "?"} records, peak RSS ${result.peakRssMb} MB, wall ${result.wallS} s`)
+    if (!result.completed) {
+      log(`  RSS over time [s, MB]: ${JSON.stringify(result.rssTimelineSecMb)}`)
+      if (result.stderrTail !== "") log(`  stderr: ${result.stderrTail.trim().split("\n").slice(-5).join("\n          ")}`)
+    }
+    results.push(result)
+  }
+  if (!args.keep) rmSync(workRoot, { recursive: true, force: true })
+
+  const customersVehicles = `${customers.toLocaleString("en-US")} customers + ${(customers * VEHICLES_PER_CUSTOMER).toLocaleString("en-US")} vehicles`
+  log(`\nscale benchmark: ${size.toLocaleString("en-US")} source records (${customersVehicles}), limits ${RATE_LIMIT.toLocaleString("en-US")}/min`)
+  log(table(results))
+
+  const entry = {
+    size,
+    customers,
+    vehicles: customers * VEHICLES_PER_CUSTOMER,
+    measuredAt: new Date().toISOString(),
+    root,
+    node: process.version,
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`,
+    timeoutS: timeoutMs / 1000,
+    runs: results
+  }
+  // One file per day, one entry per size: each size is its own process, so sizes merge into what is already there.
+  const date = entry.measuredAt.slice(0, 10)
+  const outFile = join(repoRoot, "runs", "bench", `${date}-scale.json`)
+  mkdirSync(dirname(outFile), { recursive: true })
+  const existing = existsSync(outFile) ? JSON.parse(readFileSync(outFile, "utf8")) : { sizes: {} }
+  existing.sizes[String(size)] = entry
+  writeFileSync(outFile, `${JSON.stringify(existing, null, 2)}\n`)
+  log(`figures: ${outFile}`)
+  if (args.result !== undefined) writeFileSync(args.result, `${JSON.stringify(entry, null, 2)}\n`)
+}
+
+await main()
