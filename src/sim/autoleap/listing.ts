@@ -1,12 +1,4 @@
-import {
-  AUTOLEAP_DEFAULT_PAGE_SIZE,
-  AUTOLEAP_MAX_PAGE_SIZE,
-  AutoleapSortDirections,
-  AutoleapSortFields,
-  matchAutoleapEnum,
-  type AutoleapSortDirection,
-  type AutoleapSortField
-} from "../../sources/autoleap/schema.js"
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORT_DIRECTIONS, SORT_FIELDS, matchEnum, type SortDirection, type SortField } from "./contract.js"
 import { badRequest } from "./errors.js"
 import { asRead, idOf, type StoredRecord } from "./store.js"
 import type { AutoleapEntity, AutoleapListShape } from "./types.js"
@@ -14,8 +6,8 @@ import type { AutoleapEntity, AutoleapListShape } from "./types.js"
 export interface ListParams {
   readonly page: number
   readonly size: number
-  readonly sort: AutoleapSortField
-  readonly direction: AutoleapSortDirection
+  readonly sort: SortField
+  readonly direction: SortDirection
   readonly updatedStart: number | undefined
   readonly updatedEnd: number | undefined
   readonly search: string | undefined
@@ -45,13 +37,13 @@ const instant = (query: URLSearchParams, name: string): number | undefined => {
 
 export const parseListParams = (query: URLSearchParams): ListParams => {
   const page = positiveInt(query, "page", 1)
-  const size = Math.min(positiveInt(query, "size", AUTOLEAP_DEFAULT_PAGE_SIZE), AUTOLEAP_MAX_PAGE_SIZE)
+  const size = Math.min(positiveInt(query, "size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
   const rawSort = param(query, "sort")
-  const sort = rawSort === undefined ? "createdDate" : matchAutoleapEnum(AutoleapSortFields, rawSort)
-  if (sort === undefined) return badRequest(`sort must be one of ${AutoleapSortFields.join(", ")}`)
+  const sort = rawSort === undefined ? "createdDate" : matchEnum(SORT_FIELDS, rawSort)
+  if (sort === undefined) return badRequest(`sort must be one of ${SORT_FIELDS.join(", ")}`)
   const rawDirection = param(query, "sortDirection")
-  const direction = rawDirection === undefined ? "ASC" : matchAutoleapEnum(AutoleapSortDirections, rawDirection)
-  if (direction === undefined) return badRequest(`sortDirection must be one of ${AutoleapSortDirections.join(", ")}`)
+  const direction = rawDirection === undefined ? "ASC" : matchEnum(SORT_DIRECTIONS, rawDirection)
+  if (direction === undefined) return badRequest(`sortDirection must be one of ${SORT_DIRECTIONS.join(", ")}`)
   return {
     page,
     size,

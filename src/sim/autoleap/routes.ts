@@ -79,9 +79,16 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
     return ok(renderPage(entity, ctx.config().listShape, records, params.page, params.size))
   }
 
+  /**
+   * `GET /vehicles/{vehicleId}` carries only the path parameter in the docs, and customers are assumed to work the same
+   * way. A `companyId` sent anyway narrows the lookup to that company (after the usual access check); without one, any
+   * company the partner may access will do. A record the partner cannot see is a 404, like one that does not exist.
+   */
   const getOne = (entity: AutoleapEntity, label: string) => (req: SimRequest) => {
-    const companyId = company(authorized(req), req.query.get("companyId"))
-    const record = store.find(entity, companyId, req.params["id"]!)
+    const partnerId = authorized(req)
+    const id = req.params["id"] ?? ""
+    const scope = req.query.get("companyId") === null ? undefined : company(partnerId, req.query.get("companyId"))
+    const record = scope === undefined ? store.findForPartner(entity, partnerId, id) : store.find(entity, scope, id)
     if (record === undefined) throw new AutoleapHttpError(404, `${label} not found`)
     return ok(renderPage(entity, ctx.config().listShape, [record], 1, 1))
   }
@@ -147,8 +154,8 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
     const items = bulkItems(body, "vehicles").map((item, i) => {
       const path = `vehicles[${i}]`
       const fields = validateVehicleCreate(item, path)
-      customerOfCompany(companyId, item["customerId"], path)
-      return { ...fields, customerId: item["customerId"] }
+      customerOfCompany(companyId, fields["customerId"], path)
+      return fields
     })
     create("vehicles", companyId, items)
     return ok(BULK_SUCCESS)

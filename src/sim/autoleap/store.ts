@@ -70,6 +70,13 @@ export class AutoleapStore {
     return record !== undefined && record.companyId === companyId ? record : undefined
   }
 
+  /** A record in any company the partner may access, or undefined (an unknown partner reaches none). */
+  findForPartner(entity: AutoleapEntity, partnerId: string, id: string): StoredRecord | undefined {
+    const record = this.records[entity].get(id)
+    const partner = this.partners.get(partnerId)
+    return record !== undefined && partner !== undefined && partner.companyIds.includes(record.companyId) ? record : undefined
+  }
+
   inCompany(entity: AutoleapEntity, companyId: string): Array<StoredRecord> {
     return [...this.records[entity].values()].filter((r) => r.companyId === companyId)
   }

@@ -1,11 +1,97 @@
 import type { FaultConfig, FaultInjector } from "../common/faults.js"
 import type { RequestStats } from "../common/requestLog.js"
-import type { AutoleapCustomer, AutoleapVehicle } from "../../sources/autoleap/schema.js"
 
-/** A customer as AutoLeap returns it when read, plus the company it is stored under (never sent back). */
-export type AutoleapCustomerSeed = AutoleapCustomer & { readonly companyId: string }
-/** A vehicle as AutoLeap returns it when read, plus the company it is stored under (never sent back). */
-export type AutoleapVehicleSeed = AutoleapVehicle & { readonly companyId: string }
+/*
+ * Records as AutoLeap returns them when read, written from contract/autoleap.md. Every field but the id and the
+ * timestamps may be missing or null, and enum-like fields are plain strings: seeds hold what a real shop accumulated.
+ */
+
+export interface AutoleapTagAsRead {
+  readonly name: string
+  readonly color?: string | null
+}
+
+export interface AutoleapPhoneAsRead {
+  readonly number?: string | null
+  readonly label?: string | null
+  /** mobile | landline */
+  readonly type?: string | null
+  readonly primary?: boolean | null
+  readonly active?: boolean | null
+}
+
+export interface AutoleapEmailAsRead {
+  readonly emailAddress?: string | null
+  readonly label?: string | null
+  readonly primary?: boolean | null
+  readonly active?: boolean | null
+}
+
+export interface AutoleapAddressAsRead {
+  readonly address?: string | null
+  readonly city?: string | null
+  readonly state?: string | null
+  readonly zip?: string | null
+  readonly country?: string | null
+}
+
+export interface AutoleapCustomerAsRead {
+  readonly customerId: string
+  /** Active | Inactive [assumed] */
+  readonly customerStatus?: string | null
+  readonly createdDate: string
+  readonly updatedDate: string
+  /** regular | fleet, any case */
+  readonly customerType?: string | null
+  readonly firstName?: string | null
+  readonly lastName?: string | null
+  readonly displayName?: string | null
+  readonly companyName?: string | null
+  readonly phones?: ReadonlyArray<AutoleapPhoneAsRead> | null
+  readonly emails?: ReadonlyArray<AutoleapEmailAsRead> | null
+  /** mobile | email */
+  readonly communicationPreference?: string | null
+  readonly notes?: string | null
+  readonly mainAddress?: AutoleapAddressAsRead | null
+  readonly taxExempt?: boolean | null
+  readonly tags?: ReadonlyArray<AutoleapTagAsRead> | null
+  readonly chargeAccount?: boolean | null
+  readonly preferredLocationID?: string | null
+  readonly languagePreference?: string | null
+  readonly okForMarketing?: boolean | null
+}
+
+export interface AutoleapVehicleAsRead {
+  readonly vehicleId: string
+  readonly customerId?: string | null
+  /** Active | Inactive [assumed] */
+  readonly vehicleStatus?: string | null
+  readonly createdDate: string
+  readonly updatedDate: string
+  readonly year?: number | null
+  readonly make?: string | null
+  readonly model?: string | null
+  readonly vehicleName?: string | null
+  readonly engine?: string | null
+  readonly color?: string | null
+  readonly licensePlate?: string | null
+  /** The plate's state. */
+  readonly state?: string | null
+  readonly vin?: string | null
+  readonly imgUrl?: string | null
+  readonly notes?: string | null
+  readonly tags?: ReadonlyArray<AutoleapTagAsRead> | null
+  readonly driveType?: string | null
+  readonly transmission?: string | null
+  readonly mileage?: number | null
+  /** Miles | KM */
+  readonly mileageUnit?: string | null
+}
+
+/** A customer as read, plus the company it is stored under (never sent back). */
+export type AutoleapCustomerSeed = AutoleapCustomerAsRead & { readonly companyId: string }
+/** A vehicle as read, plus the company it is stored under (never sent back). */
+export type AutoleapVehicleSeed = AutoleapVehicleAsRead & { readonly companyId: string }
 
 export interface AutoleapPartnerSeed {
   readonly partnerId: string
