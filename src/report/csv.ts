@@ -1,9 +1,10 @@
 import { formatChange } from "./format.js"
-import type { ActionRecord, RunReport } from "./model.js"
+import type { ActionRecord } from "./model.js"
 
 /**
  * actions.csv, RFC 4180: CRLF line ends; a field holding a comma, a double quote, CR or LF is quoted, with inner quotes
- * doubled. Every record of the run is here, however large the run (the HTML caps its table; this file does not).
+ * doubled. Every record of the run is here, however large the run (the HTML shows a sample; this file does not). Lines
+ * come one at a time so a writer (./write.ts) never holds the whole file.
  *
  * Formula injection: a spreadsheet runs a cell that starts with = + - @ (or a tab / CR) as a formula, and names, notes
  * and ids come from the shop's data. Such a cell gets a leading `'`, which spreadsheets show as text. So a value like
@@ -46,5 +47,8 @@ const actionRow = (a: ActionRecord): ReadonlyArray<string> => [
   a.changes.map(formatChange).join("; ")
 ]
 
-export const renderActionsCsv = (report: RunReport): string =>
-  [csvRow(csvHeader), ...report.actions.map((a) => csvRow(actionRow(a)))].map((line) => `${line}\r\n`).join("")
+/** The lines of actions.csv, header first, each with its CRLF. */
+export function* actionsCsvLines(rows: Iterable<ActionRecord>): Generator<string> {
+  yield `${csvRow(csvHeader)}\r\n`
+  for (const row of rows) yield `${csvRow(actionRow(row))}\r\n`
+}

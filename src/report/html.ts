@@ -1,25 +1,22 @@
+import type { ActionSample } from "./actions.js"
+import { directionLabel, durationBetween, entityLabel, formatCount, formatMinutes, formatValue, statusLabel } from "./format.js"
+import type { ActionKind, FieldChange, RunReport } from "./model.js"
 import {
-  actionLabel,
-  directionLabel,
-  durationBetween,
-  entityLabel,
-  formatCount,
-  formatMinutes,
-  formatValue,
-  statusLabel
-} from "./format.js"
-import type { RenderOptions } from "./markdown.js"
-import type { ActionKind, RunReport } from "./model.js"
-import {
+  actionColumns,
+  actionReason,
+  changesView,
   conflictsView,
   countByCode,
-  countColumns,
+  countColumnsOf,
   countRows,
-  defaultChangesCap,
+  driftLine,
+  driftView,
   estimateView,
   headline,
   issuesView,
   requestsView,
+  unchangedLine,
+  type RenderOptions,
   type TableView
 } from "./summary.js"
 
@@ -51,6 +48,8 @@ const tableOf = (
   )
 
 const section = (title: string, ...content: ReadonlyArray<Html>): Html => el("section", join([el("h2", title), ...content]))
+const subsection = (title: string, className: string, ...content: ReadonlyArray<Html>): Html =>
+  join([el("h3", title, className), ...content])
 const para = (content: Html | string, className?: string): Html => el("p", content, className)
 
 const actionClass: Readonly<Record<ActionKind, string>> = {
@@ -69,6 +68,7 @@ const css = `
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;margin:0;background:#f5f6f8}
 main{max-width:1200px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d9dde3;padding-bottom:4px}
+h3{font-size:16px;margin:20px 0 6px}
 .status{display:inline-block;padding:4px 10px;border-radius:4px;font-weight:600;background:#e6f4ea;color:#1e6b34}
 .status.review{background:#fff4e0;color:#8a5300}.status.bad{background:#fde8e8;color:#9b1c1c}
 .muted{color:#5b6472}
@@ -84,7 +84,7 @@ ul.changes{margin:0;padding-left:16px}.before{color:#9b1c1c;text-decoration:line
 
 const viewTable = (view: TableView): Html => tableOf(view.header, view.rows, view.numericFrom)
 
-const changesList = (changes: RunReport["actions"][number]["changes"]): Html =>
+const changesList = (changes: ReadonlyArray<FieldChange>): Html =>
   changes.length === 0
     ? raw("")
     : el(
@@ -98,8 +98,8 @@ const changesList = (changes: RunReport["actions"][number]["changes"]): Html =>
       )
 
 /** report.html: one self-contained page (inline CSS, no script, no external reference) a shop manager can open or print. */
-export const renderHtml = (report: RunReport, options: RenderOptions = {}): string => {
-  const cap = options.changesCap ?? defaultChangesCap
+export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSample>, options: RenderOptions = {}): string => {
+  const countColumns = countColumnsOf(report)
   const title = report.dryRun ? "Dry run report" : report.command === "sync" ? "Sync report" : "Migration report"
   const statusClass = report.status === "completed" ? "status" : report.status === "completed_with_errors" ? "status review" : "status bad"
 
@@ -146,6 +146,15 @@ export const renderHtml = (report: RunReport, options: RenderOptions = {}): stri
       ? para("None.")
       : viewTable(conflictsView(report.conflicts))
   )
+
+  const drifted =
+    report.drifted.length === 0
+      ? raw("")
+      : section(
+          "Changed since the plan",
+          para(driftLine(report.drifted.length)),
+          viewTable(driftView(report.drifted, report.dryRun))
+        )
 
   const mismatches = (report.verification ?? []).flatMap((v) => v.mismatches.map((m) => ({ v, m })))
   const verification =
@@ -200,33 +209,35 @@ export const renderHtml = (report: RunReport, options: RenderOptions = {}): stri
     viewTable(requestsView(report))
   )
 
-  const allChanges = report.actions.filter((a) => a.action !== "unchanged")
-  const shown = allChanges.slice(0, cap)
+  const view = changesView(samples, report.dryRun)
+  const nothing = view.sections.length === 0 && view.unchanged === 0 && options.actionsNote === undefined
   const changes = section(
     report.dryRun ? "Planned changes" : "Changes",
-    allChanges.length === 0
-      ? para("No record changes.")
-      : join([
-          tableOf(
-            ["Direction", "Records", "Record", "Action", "Source id", "Target id", "Reason", "Fields (before → after)"],
-            shown.map((a) => [
-              directionLabel(a.from, a.to),
-              entityLabel(a.entity),
-              a.label,
-              el("span", actionLabel(a.action, report.dryRun), actionClass[a.action]),
-              a.sourceId,
-              a.targetId ?? "—",
-              a.reason === null ? "" : a.message === null ? a.reason : `${a.reason}: ${a.message}`,
-              changesList(a.changes)
-            ])
-          ),
-          allChanges.length > shown.length
-            ? para(`Showing the first ${formatCount(shown.length)} of ${formatCount(allChanges.length)} changes; actions.csv lists them all.`, "muted")
-            : raw("")
-        ])
+    options.actionsNote === undefined ? raw("") : para(options.actionsNote, "muted"),
+    nothing ? para("No record changes.") : raw(""),
+    ...view.sections.map((s) =>
+      subsection(
+        s.title,
+        actionClass[s.action],
+        tableOf(
+          actionColumns,
+          s.rows.map((a) => [
+            directionLabel(a.from, a.to),
+            entityLabel(a.entity),
+            a.label,
+            a.sourceId,
+            a.targetId ?? "—",
+            actionReason(a),
+            changesList(a.changes)
+          ])
+        ),
+        s.more === null ? raw("") : para(s.more, "muted")
+      )
+    ),
+    view.unchanged > 0 ? para(unchangedLine(view.unchanged), "muted") : raw("")
   )
 
-  const body = el("main", join([summary, counts, quarantine, warnings, conflicts, verification, estimate, requests, changes]))
+  const body = el("main", join([summary, counts, quarantine, warnings, conflicts, drifted, verification, estimate, requests, changes]))
   return [
     "<!DOCTYPE html>",
     '<html lang="en">',

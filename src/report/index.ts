@@ -1,12 +1,23 @@
-// The report module's public surface: the model, the builder the pipeline feeds, the renderers and the writer.
+// The report module's public surface: the model, the assembly of a run's report, the action samples, the renderers and
+// the writer.
 export * from "./model.js"
 export * from "./builder.js"
+export * from "./actions.js"
 export * from "./estimate.js"
 export { describeReason } from "./reasons.js"
 export { formatMinutes, formatValue } from "./format.js"
-export { renderJson, decodeRunReport, ReportDecodeError } from "./json.js"
-export { renderMarkdown, escapeMarkdown, type RenderOptions } from "./markdown.js"
+export type { RenderOptions } from "./summary.js"
+export { renderJson, decodeRunReport, decodeRunReportValue, ReportDecodeError } from "./json.js"
+export { renderMarkdown, escapeMarkdown } from "./markdown.js"
 export { renderHtml, escapeHtml } from "./html.js"
-export { renderActionsCsv, csvField, neutraliseFormula } from "./csv.js"
+export { actionsCsvLines, csvField, csvHeader, neutraliseFormula } from "./csv.js"
 export { renderTerminalSummary } from "./terminal.js"
-export { writeRunReport, readRunReport, reportFileNames, ReportWriteError, ReportReadError } from "./write.js"
+export {
+  writeRunReport,
+  writeActionsCsv,
+  readRunReport,
+  reportFileNames,
+  csvChunkBytes,
+  ReportWriteError,
+  ReportReadError
+} from "./write.js"

@@ -1,24 +1,22 @@
-import {
-  actionLabel,
-  directionLabel,
-  durationBetween,
-  entityLabel,
-  formatChange,
-  formatCount,
-  formatMinutes,
-  statusLabel
-} from "./format.js"
+import type { ActionSample } from "./actions.js"
+import { directionLabel, durationBetween, entityLabel, formatChange, formatCount, formatMinutes, statusLabel } from "./format.js"
 import type { RunReport } from "./model.js"
 import {
+  actionColumns,
+  actionReason,
+  changesView,
   conflictsView,
   countByCode,
-  countColumns,
+  countColumnsOf,
   countRows,
-  defaultChangesCap,
+  driftLine,
+  driftView,
   estimateView,
   headline,
   issuesView,
   requestsView,
+  unchangedLine,
+  type RenderOptions,
   type TableView
 } from "./summary.js"
 
@@ -40,13 +38,9 @@ const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<
 
 const viewTable = (view: TableView): string => table(view.header, view.rows.map((r) => r.map(cell)), view.numericFrom)
 
-export interface RenderOptions {
-  /** How many rows of the changes table to show (actions.csv always has them all). */
-  readonly changesCap?: number
-}
-
-export const renderMarkdown = (report: RunReport, options: RenderOptions = {}): string => {
-  const cap = options.changesCap ?? defaultChangesCap
+/** report.md: every quarantined record, warning, conflict and drifted record; per action kind, the sample's rows. */
+export const renderMarkdown = (report: RunReport, samples: ReadonlyArray<ActionSample>, options: RenderOptions = {}): string => {
+  const countColumns = countColumnsOf(report)
   const out: Array<string> = []
   const title = report.dryRun ? "Dry run report" : report.command === "sync" ? "Sync report" : "Migration report"
   out.push(`# ${title} — ${cell(report.runId)}`, "")
@@ -89,6 +83,16 @@ export const renderMarkdown = (report: RunReport, options: RenderOptions = {}): 
   if (report.conflicts.length === 0) out.push("None.", "")
   else
     out.push(viewTable(conflictsView(report.conflicts)), "")
+
+  if (report.drifted.length > 0)
+    out.push(
+      "## Changed since the plan",
+      "",
+      driftLine(report.drifted.length),
+      "",
+      viewTable(driftView(report.drifted, report.dryRun)),
+      ""
+    )
 
   out.push("## Verification", "")
   if (report.verification === null) out.push(report.dryRun ? "Not run: a dry run writes nothing to check." : "Not run.", "")
@@ -140,30 +144,30 @@ export const renderMarkdown = (report: RunReport, options: RenderOptions = {}): 
 
   out.push("## Requests", "", viewTable(requestsView(report)), "")
 
-  const changes = report.actions.filter((a) => a.action !== "unchanged")
   out.push(report.dryRun ? "## Planned changes" : "## Changes", "")
-  if (changes.length === 0) out.push("No record changes.", "")
-  else {
-    const shown = changes.slice(0, cap)
+  if (options.actionsNote !== undefined) out.push(cell(options.actionsNote), "")
+  const changes = changesView(samples, report.dryRun)
+  if (changes.sections.length === 0 && changes.unchanged === 0 && options.actionsNote === undefined) out.push("No record changes.", "")
+  for (const section of changes.sections) {
+    out.push(`### ${cell(section.title)}`, "")
     out.push(
       table(
-        ["Direction", "Records", "Record", "Action", "Source id", "Target id", "Reason", "Fields (before → after)"],
-        shown.map((a) => [
+        actionColumns,
+        section.rows.map((a) => [
           directionLabel(a.from, a.to),
           entityLabel(a.entity),
           cell(a.label),
-          cell(actionLabel(a.action, report.dryRun)),
           cell(a.sourceId),
           cell(a.targetId ?? "—"),
-          cell(a.reason === null ? "" : a.message === null ? a.reason : `${a.reason}: ${a.message}`),
+          cell(actionReason(a)),
           cell(a.changes.map(formatChange).join("; "))
         ]),
         99
       ),
       ""
     )
-    if (changes.length > shown.length)
-      out.push(`Showing the first ${formatCount(shown.length)} of ${formatCount(changes.length)} changes; actions.csv lists them all.`, "")
+    if (section.more !== null) out.push(section.more, "")
   }
+  if (changes.unchanged > 0) out.push(unchangedLine(changes.unchanged), "")
   return out.join("\n")
 }

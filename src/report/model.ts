@@ -2,8 +2,12 @@ import { Schema } from "effect"
 
 /**
  * The run report: every field of report.json in contract/cli.md (names kept exactly), plus the preflight estimate, the
- * verification and one action per record. Every schema here has Type = Encoded, so a report is plain JSON data:
- * `JSON.stringify` writes it and `decodeRunReport` (./read.ts) reads it back for `shopbridge report RUN_ID`.
+ * verification and the records that drifted before `apply`. It holds no per-record actions: a run may have 250,000 of
+ * them, so they stay in the plan table and reach actions.csv one row at a time (./actions.ts).
+ *
+ * A report is plain JSON data: `JSON.stringify` writes it and `decodeRunReport` (./json.ts) reads it back for
+ * `shopbridge report RUN_ID`. The only schemas whose Type differs from their Encoded side are the `drifted` fields,
+ * which default when missing so a report.json written before drift was tracked still reads.
  */
 
 export const SystemName = Schema.Literal("autoleap", "autogms")
@@ -36,7 +40,10 @@ export type ActionKind = typeof ActionKind.Type
 
 const Count = Schema.NonNegativeInt
 
-/** cli.md's per-entity counts, plus `skipped` (e.g. archived records left out by default, which mapping.md says are counted). */
+/**
+ * cli.md's per-entity counts, plus `skipped` (e.g. archived records left out by default, which mapping.md says are
+ * counted) and `drifted` (records that changed in the source between a dry run's plan and `shopbridge apply`).
+ */
 export const EntityCounts = Schema.Struct({
   read: Count,
   created: Count,
@@ -47,7 +54,8 @@ export const EntityCounts = Schema.Struct({
   linked: Count,
   conflicts: Count,
   quarantined: Count,
-  skipped: Count
+  skipped: Count,
+  drifted: Schema.optionalWith(Count, { default: () => 0 })
 })
 export type EntityCounts = typeof EntityCounts.Type
 
@@ -61,11 +69,12 @@ export const emptyCounts: EntityCounts = {
   linked: 0,
   conflicts: 0,
   quarantined: 0,
-  skipped: 0
+  skipped: 0,
+  drifted: 0
 }
 
-/** Which counter each action feeds; `read` is fed by the extract step, not by an action. */
-export const counterOfAction: Readonly<Record<ActionKind, Exclude<keyof EntityCounts, "read">>> = {
+/** Which counter each action feeds; `read` (the extract step) and `drifted` (apply's re-check) are not actions. */
+export const counterOfAction: Readonly<Record<ActionKind, Exclude<keyof EntityCounts, "read" | "drifted">>> = {
   create: "created",
   update: "updated",
   unchanged: "unchanged",
@@ -138,7 +147,10 @@ export type FieldChange = typeof FieldChange.Type
 export const ActionIssue = Schema.Struct({ code: Schema.String, message: Schema.String })
 export type ActionIssue = typeof ActionIssue.Type
 
-/** One record of the run. `sourceSystem` is the side the record was read from (= `from`). */
+/**
+ * One record of the run: a row of actions.csv and of the report's samples. `sourceSystem` is the side the record was
+ * read from (= `from`).
+ */
 export const ActionRecord = Schema.Struct({
   entity: EntityName,
   from: SystemName,
@@ -160,6 +172,26 @@ export const ActionRecord = Schema.Struct({
   conflict: Schema.NullOr(Schema.Struct({ fields: Schema.Array(Schema.String), resolution: Schema.String }))
 })
 export type ActionRecord = typeof ActionRecord.Type
+
+/**
+ * A record that changed in the source between a dry run's plan and `apply`: `replanned` (planned again from the new
+ * version; `action` is what is now done) or `held` (left alone, e.g. `apply --strict`; `action` is "skip").
+ * `changes` are source fields as planned (`before`) and as found at apply (`after`).
+ */
+export const DriftResolution = Schema.Literal("replanned", "held")
+export type DriftResolution = typeof DriftResolution.Type
+
+export const DriftEntry = Schema.Struct({
+  entity: EntityName,
+  /** The source system, where the record changed. */
+  system: SystemName,
+  sourceId: Schema.String,
+  label: Schema.String,
+  resolution: DriftResolution,
+  action: ActionKind,
+  changes: Schema.Array(FieldChange)
+})
+export type DriftEntry = typeof DriftEntry.Type
 
 /** Requests one API needs for one method class, and the time that takes at the configured per-minute limit. */
 export const EstimateLine = Schema.Struct({
@@ -217,12 +249,12 @@ export const RunReport = Schema.Struct({
   quarantine: Schema.Array(RecordIssue),
   warnings: Schema.Array(RecordIssue),
   conflicts: Schema.Array(ConflictEntry),
+  drifted: Schema.optionalWith(Schema.Array(DriftEntry), { default: () => [] }),
   requests: Requests,
   /** Null when no preflight ran (e.g. a resumed run). */
   estimate: Schema.NullOr(Estimate),
   /** Null when nothing was verified: dry runs, failed or interrupted runs. */
-  verification: Schema.NullOr(Schema.Array(VerificationEntry)),
-  actions: Schema.Array(ActionRecord)
+  verification: Schema.NullOr(Schema.Array(VerificationEntry))
 })
 export type RunReport = typeof RunReport.Type
 

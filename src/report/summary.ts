@@ -1,9 +1,13 @@
-import { actionLabel, entityLabel, formatCount, formatMinutes, systemLabel } from "./format.js"
+import type { ActionSample } from "./actions.js"
+import { actionLabel, entityLabel, formatChange, formatCount, formatMinutes, systemLabel } from "./format.js"
 import { describeReason } from "./reasons.js"
 import {
   entityOrder,
+  type ActionKind,
+  type ActionRecord,
   type ConflictEntry,
   type DirectionReport,
+  type DriftEntry,
   type EntityCounts,
   type EntityName,
   type Estimate,
@@ -24,8 +28,15 @@ export const countColumns: ReadonlyArray<{ readonly key: keyof EntityCounts; rea
   { key: "deleted", title: "Deleted" },
   { key: "skipped", title: "Skipped" },
   { key: "conflicts", title: "Conflicts" },
-  { key: "quarantined", title: "Quarantined" }
+  { key: "quarantined", title: "Quarantined" },
+  { key: "drifted", title: "Drifted" }
 ]
+
+/** Drift only happens in `apply`; other runs' tables keep their usual columns rather than show a column of zeros. */
+export const countColumnsOf = (report: RunReport): typeof countColumns =>
+  report.directions.some((d) => entityOrder.some((e) => (d.entities[e]?.drifted ?? 0) > 0))
+    ? countColumns
+    : countColumns.filter((c) => c.key !== "drifted")
 
 export interface CountRow {
   readonly direction: DirectionReport
@@ -84,15 +95,17 @@ export const headline = (report: RunReport): ReadonlyArray<string> =>
     phrase("quarantined", "quarantine")
     phrase("conflicts", "conflict")
     phrase("skipped", "skip")
+    const drifted = entityOrder.flatMap((entity) => {
+      const n = direction.entities[entity]?.drifted ?? 0
+      return n > 0 ? [plural(n, entity)] : []
+    })
+    if (drifted.length > 0) parts.push(`${drifted.join(" and ")} changed since the plan`)
     const from = direction.from === "autoleap" ? "AutoLeap" : "autoGMS"
     const to = direction.to === "autoleap" ? "AutoLeap" : "autoGMS"
     const read = entityOrder.reduce((sum, e) => sum + (direction.entities[e]?.read ?? 0), 0)
     const body = parts.length === 0 ? "nothing to change" : parts.join("; ")
     return `${from} → ${to}: ${formatCount(read)} records read; ${body}.`
   })
-
-/** The changes table is for reading; actions.csv has every row. */
-export const defaultChangesCap = 5000
 
 /** A table as plain strings; each renderer escapes and lays it out. Columns from `numericFrom` on are numbers. */
 export interface TableView {
@@ -133,3 +146,76 @@ export const estimateView = (e: Estimate): TableView => ({
   ),
   numericFrom: 2
 })
+
+const driftWords: Readonly<Record<DriftEntry["resolution"], string>> = {
+  replanned: "planned again from the new version",
+  held: "held back, not written"
+}
+
+/** Records that changed in the source after the dry run's plan: what changed (planned → found) and what apply did. */
+export const driftView = (drifted: ReadonlyArray<DriftEntry>, dryRun: boolean): TableView => ({
+  header: ["Records", "System", "Source id", "Record", "Resolution", "Action", "Changed since the plan (planned → found)"],
+  rows: drifted.map((d) => [
+    entityLabel(d.entity),
+    systemLabel(d.system),
+    d.sourceId,
+    d.label,
+    driftWords[d.resolution],
+    actionLabel(d.action, dryRun),
+    d.changes.map(formatChange).join("; ")
+  ]),
+  numericFrom: 99
+})
+
+export const driftLine = (n: number): string =>
+  `${formatCount(n)} ${n === 1 ? "record" : "records"} changed in the source system after the dry run planned ${n === 1 ? "it" : "them"}.`
+
+/** The reason column of an action row: the code, and the plain words when there are any. */
+export const actionReason = (a: ActionRecord): string =>
+  a.reason === null ? "" : a.message === null ? a.reason : `${a.reason}: ${a.message}`
+
+/** One action kind of the changes section: a heading, the sampled rows, and where the rest are. */
+export interface ActionSection {
+  readonly action: ActionKind
+  readonly title: string
+  readonly rows: ReadonlyArray<ActionRecord>
+  /** "N more <kind> actions are in actions.csv.", or null when every action of the kind is shown. */
+  readonly more: string | null
+}
+
+export interface ChangesView {
+  readonly sections: ReadonlyArray<ActionSection>
+  /** Unchanged records are counted, not listed: they are most of a repeated sync and say nothing to act on. */
+  readonly unchanged: number
+}
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
+
+export const changesView = (samples: ReadonlyArray<ActionSample>, dryRun: boolean): ChangesView => ({
+  sections: samples
+    .filter((s) => s.action !== "unchanged")
+    .map((s) => {
+      const rest = s.total - s.first.length
+      return {
+        action: s.action,
+        title: `${capitalise(actionLabel(s.action, dryRun))} (${formatCount(s.total)})`,
+        rows: s.first,
+        more: rest === 0 ? null : `${formatCount(rest)} more ${s.action} ${rest === 1 ? "action is" : "actions are"} in actions.csv.`
+      }
+    }),
+  unchanged: samples.filter((s) => s.action === "unchanged").reduce((n, s) => n + s.total, 0)
+})
+
+export const unchangedLine = (n: number): string =>
+  `${formatCount(n)} ${n === 1 ? "record is" : "records are"} unchanged; actions.csv lists ${n === 1 ? "it" : "them"}.`
+
+/** Columns of an action kind's table; the kind is the section's heading. */
+export const actionColumns = ["Direction", "Records", "Record", "Source id", "Target id", "Reason", "Fields (before → after)"] as const
+
+export interface RenderOptions {
+  /**
+   * Said at the top of the changes section, e.g. when a report is re-rendered without its run's actions; then an empty
+   * sample does not mean the run changed nothing.
+   */
+  readonly actionsNote?: string
+}

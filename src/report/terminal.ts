@@ -1,6 +1,7 @@
 import { entityLabel, formatCount, formatMinutes, statusLabel, systemLabel } from "./format.js"
 import type { RunReport } from "./model.js"
-import { countByCode, countColumns, countRows } from "./summary.js"
+import { isOpenConflict } from "./builder.js"
+import { countByCode, countColumnsOf, countRows } from "./summary.js"
 
 const pad = (value: string, width: number, right: boolean): string => (right ? value.padStart(width) : value.padEnd(width))
 
@@ -16,6 +17,7 @@ const textTable = (rows: ReadonlyArray<ReadonlyArray<string>>, isNumeric: (colum
  */
 export const renderTerminalSummary = (report: RunReport, reportDir: string): string => {
   const lines: Array<string> = []
+  const countColumns = countColumnsOf(report)
   lines.push(`Run ${report.runId}: ${statusLabel(report)}`, "")
   const rows = countRows(report).map((r) => [
     `${systemLabel(r.direction.from)} → ${systemLabel(r.direction.to)}`,
@@ -31,8 +33,12 @@ export const renderTerminalSummary = (report: RunReport, reportDir: string): str
     lines.push(...textTable(byCode.map((c) => [formatCount(c.count), c.code, c.description]), (i) => i === 0).map((l) => `  ${l}`))
   }
   if (report.warnings.length > 0) lines.push("", `Warnings: ${formatCount(report.warnings.length)} (see the report).`)
-  const open = report.actions.filter((a) => a.action === "conflict").length
+  const open = report.conflicts.filter(isOpenConflict).length
   if (report.conflicts.length > 0) lines.push("", `Conflicts: ${formatCount(report.conflicts.length)} (${formatCount(open)} awaiting review).`)
+  if (report.drifted.length > 0) {
+    const held = report.drifted.filter((d) => d.resolution === "held").length
+    lines.push("", `Changed since the plan: ${formatCount(report.drifted.length)} (${formatCount(report.drifted.length - held)} planned again, ${formatCount(held)} held back).`)
+  }
   const mismatched = (report.verification ?? []).reduce((n, v) => n + v.mismatches.length, 0)
   if (mismatched > 0) lines.push("", `Verification: ${formatCount(mismatched)} records differ on the target.`)
 

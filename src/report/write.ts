@@ -1,12 +1,13 @@
-import * as fs from "node:fs/promises"
+import * as fs from "node:fs"
 import * as path from "node:path"
 import { Data, Effect } from "effect"
-import { renderActionsCsv } from "./csv.js"
+import type { RunActions } from "./actions.js"
+import { actionsCsvLines } from "./csv.js"
 import { renderHtml } from "./html.js"
-import { decodeRunReport, type ReportDecodeError } from "./json.js"
-import { renderJson } from "./json.js"
-import { renderMarkdown, type RenderOptions } from "./markdown.js"
-import type { RunReport } from "./model.js"
+import { decodeRunReport, renderJson, type ReportDecodeError } from "./json.js"
+import { renderMarkdown } from "./markdown.js"
+import type { ActionRecord, RunReport } from "./model.js"
+import type { RenderOptions } from "./summary.js"
 
 export class ReportWriteError extends Data.TaggedError("ReportWriteError")<{ readonly path: string; readonly message: string }> {}
 export class ReportReadError extends Data.TaggedError("ReportReadError")<{ readonly path: string; readonly message: string }> {}
@@ -21,45 +22,108 @@ export const reportFileNames = {
 
 const reason = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
+/** Where a file is written before it is renamed into place, so a reader never sees half of it. */
+export const temporaryPath = (target: string): string => `${target}.tmp`
+
+/** `writeSync` may write less than asked (a full disk, a pipe); go on until the buffer is out or it throws. */
+const writeAll = (fd: number, buffer: Buffer): void => {
+  for (let done = 0; done < buffer.length; ) done += fs.writeSync(fd, buffer, done, buffer.length - done)
+}
+
 /**
- * Writes report.json, report.md, report.html and actions.csv into `dir` (created if missing). Each file is written to a
- * temporary name and renamed, so a reader (or a re-render) never sees half a report. log.ndjson belongs to the logger.
+ * Fills a temporary file through `fill`, then renames it to `target`; on failure the temporary file is removed.
+ * Synchronous on purpose: actions.csv's rows come from a database cursor (better-sqlite3) that must not stay open
+ * while other fibers use the same connection, so the whole pass runs without yielding.
+ */
+const writeAtomically = (target: string, fill: (fd: number) => void): Effect.Effect<string, ReportWriteError> =>
+  Effect.try({
+    try: () => {
+      const temporary = temporaryPath(target)
+      const fd = fs.openSync(temporary, "w")
+      try {
+        try {
+          fill(fd)
+        } finally {
+          fs.closeSync(fd)
+        }
+        fs.renameSync(temporary, target)
+      } catch (cause) {
+        // The first failure is the one to report; a leftover temporary file is only untidy.
+        try {
+          fs.rmSync(temporary, { force: true })
+        } catch {}
+        throw cause
+      }
+      return target
+    },
+    catch: (cause) => new ReportWriteError({ path: target, message: `cannot write ${target}: ${reason(cause)}` })
+  })
+
+const writeText = (target: string, text: string): Effect.Effect<string, ReportWriteError> =>
+  writeAtomically(target, (fd) => writeAll(fd, Buffer.from(text, "utf8")))
+
+/** About what one `write` call moves efficiently; the file never sits in memory whole. */
+export const csvChunkBytes = 64 * 1024
+
+/**
+ * Writes actions.csv row by row: lines are gathered into chunks of about `chunkBytes` and each chunk is written before
+ * the next row is asked for, so memory stays bounded whatever the number of rows.
+ */
+export const writeActionsCsv = (
+  file: string,
+  rows: Iterable<ActionRecord>,
+  options: { readonly chunkBytes?: number } = {}
+): Effect.Effect<string, ReportWriteError> => {
+  const chunkBytes = options.chunkBytes ?? csvChunkBytes
+  return writeAtomically(file, (fd) => {
+    let pending: Array<string> = []
+    let pendingBytes = 0
+    const flush = (): void => {
+      writeAll(fd, Buffer.from(pending.join(""), "utf8"))
+      pending = []
+      pendingBytes = 0
+    }
+    for (const line of actionsCsvLines(rows)) {
+      pending.push(line)
+      pendingBytes += Buffer.byteLength(line, "utf8")
+      if (pendingBytes >= chunkBytes) flush()
+    }
+    if (pending.length > 0) flush()
+  })
+}
+
+const mkdir = (dir: string): Effect.Effect<void, ReportWriteError> =>
+  Effect.try({
+    try: () => void fs.mkdirSync(dir, { recursive: true }),
+    catch: (cause) => new ReportWriteError({ path: dir, message: `cannot create ${dir}: ${reason(cause)}` })
+  })
+
+/**
+ * Writes report.json, report.md, report.html (with the sampled actions) and actions.csv (every action) into `dir`,
+ * created if missing; returns the paths in that order. log.ndjson belongs to the logger.
  */
 export const writeRunReport = (
   dir: string,
   report: RunReport,
+  actions: RunActions,
   options: RenderOptions = {}
 ): Effect.Effect<ReadonlyArray<string>, ReportWriteError> =>
   Effect.gen(function* () {
-    yield* Effect.tryPromise({
-      try: () => fs.mkdir(dir, { recursive: true }),
-      catch: (cause) => new ReportWriteError({ path: dir, message: `cannot create ${dir}: ${reason(cause)}` })
-    })
-    const files: ReadonlyArray<readonly [string, () => string]> = [
-      [reportFileNames.json, () => renderJson(report)],
-      [reportFileNames.markdown, () => renderMarkdown(report, options)],
-      [reportFileNames.html, () => renderHtml(report, options)],
-      [reportFileNames.csv, () => renderActionsCsv(report)]
+    yield* mkdir(dir)
+    const file = (name: string): string => path.join(dir, name)
+    return [
+      yield* writeText(file(reportFileNames.json), renderJson(report)),
+      yield* writeText(file(reportFileNames.markdown), renderMarkdown(report, actions.samples, options)),
+      yield* writeText(file(reportFileNames.html), renderHtml(report, actions.samples, options)),
+      yield* writeActionsCsv(file(reportFileNames.csv), actions.each())
     ]
-    return yield* Effect.forEach(files, ([name, render]) => {
-      const target = path.join(dir, name)
-      const temporary = `${target}.tmp`
-      return Effect.tryPromise({
-        try: async () => {
-          await fs.writeFile(temporary, render(), "utf8")
-          await fs.rename(temporary, target)
-          return target
-        },
-        catch: (cause) => new ReportWriteError({ path: target, message: `cannot write ${target}: ${reason(cause)}` })
-      })
-    })
   })
 
 /** Reads `<dir>/report.json` back, for `shopbridge report RUN_ID` to re-render it in another format. */
 export const readRunReport = (dir: string): Effect.Effect<RunReport, ReportReadError | ReportDecodeError> => {
   const file = path.join(dir, reportFileNames.json)
-  return Effect.tryPromise({
-    try: () => fs.readFile(file, "utf8"),
+  return Effect.try({
+    try: () => fs.readFileSync(file, "utf8"),
     catch: (cause) => new ReportReadError({ path: file, message: `cannot read ${file}: ${reason(cause)}` })
   }).pipe(Effect.flatMap(decodeRunReport))
 }

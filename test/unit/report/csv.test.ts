@@ -1,5 +1,10 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { csvField, renderActionsCsv } from "../../../src/report/index.js"
+import { Effect, Either } from "effect"
+import { actionsCsvLines, csvField, toActionRecord, writeActionsCsv, type ActionRecord } from "../../../src/report/index.js"
+import { temporaryPath } from "../../../src/report/write.js"
 import { appliedSyncReport, dryRunReport, hostile } from "./sampleReports.js"
 
 /** A strict RFC 4180 reader, to check the file parses back into the intended cells. */
@@ -22,6 +27,15 @@ const parseCsv = (text: string): Array<Array<string>> => {
   return rows
 }
 
+const csvText = (rows: Iterable<ActionRecord>): string => [...actionsCsvLines(rows)].join("")
+
+const withTempDir = <A, E>(use: (dir: string) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "shopbridge-csv-"))),
+    use,
+    (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+  )
+
 describe("actions.csv", () => {
   it("quotes fields with comma, quote or newline and doubles inner quotes", () => {
     expect(csvField("plain")).toBe("plain")
@@ -37,12 +51,12 @@ describe("actions.csv", () => {
   })
 
   it("has a header and one row per record, with CRLF line ends, that parses back", () => {
-    const report = dryRunReport()
-    const text = renderActionsCsv(report)
+    const { actions, records } = dryRunReport()
+    const text = csvText(actions.each())
     expect(text.endsWith("\r\n")).toBe(true)
     const rows = parseCsv(text)
     expect(rows[0]).toEqual(["entity", "direction", "action", "source_system", "source_id", "target_id", "label", "reason", "message", "changed_fields"])
-    expect(rows).toHaveLength(report.actions.length + 1)
+    expect(rows).toHaveLength(records.length + 1)
     expect(rows.every((r) => r.length === 10)).toBe(true)
     expect(rows[1]).toEqual([
       "customers",
@@ -56,13 +70,64 @@ describe("actions.csv", () => {
       "",
       `firstName: (empty) → ${hostile.script}; notes: (empty) → ${hostile.multiline}; tags: (empty) → VIP, O'Brien & Sons`
     ])
-    expect(rows[3]?.slice(4, 5)).toEqual([`'${hostile.formula}`])
-    expect(rows[3]?.[7]).toBe("MISSING_NAME")
+    const quarantined = rows.find((r) => r[7] === "MISSING_NAME")
+    expect(quarantined?.[4]).toBe(`'${hostile.formula}`)
   })
 
-  it("lists every record of an applied run, unchanged ones too", () => {
-    const rows = parseCsv(renderActionsCsv(appliedSyncReport()))
-    expect(rows.slice(1).map((r) => r[2])).toEqual(["update", "unchanged", "update", "conflict", "archive", "delete"])
-    expect(rows[4]?.[1]).toBe("autogms-to-autoleap")
+  it("lists every record of an applied run, unchanged ones too, grouped by action in display order", () => {
+    const rows = parseCsv(csvText(appliedSyncReport().actions.each()))
+    expect(rows.slice(1).map((r) => r[2])).toEqual(["update", "update", "archive", "delete", "conflict", "unchanged"])
+    expect(rows[3]?.[1]).toBe("autogms-to-autoleap")
   })
+
+  it.effect("writes many rows in bounded chunks while it reads them, then renames the file into place", () =>
+    withTempDir((dir) =>
+      Effect.gen(function* () {
+        const file = path.join(dir, "actions.csv")
+        const chunkBytes = 4096
+        const count = 5000
+        // Before each row is handed over, how much the temporary file holds already.
+        const writtenBefore: Array<number> = []
+        function* rows(): Generator<ActionRecord> {
+          for (let i = 0; i < count; i++) {
+            writtenBefore.push(fs.statSync(temporaryPath(file)).size)
+            yield toActionRecord({ entity: "vehicles", from: "autogms", to: "autoleap", action: "create", sourceId: `v-${i}`, label: `Vehicle ${i}, "n°${i}"` })
+          }
+        }
+        yield* writeActionsCsv(file, rows(), { chunkBytes })
+
+        const text = fs.readFileSync(file, "utf8")
+        expect(fs.existsSync(temporaryPath(file))).toBe(false)
+        const parsed = parseCsv(text)
+        expect(parsed).toHaveLength(count + 1)
+        expect(parsed[count]?.[6]).toBe(`Vehicle ${count - 1}, "n°${count - 1}"`)
+
+        // Bytes of the header and of the rows before row k: what a writer holding nothing back would have written.
+        const lineEnds: Array<number> = []
+        let offset = 0
+        for (const line of text.split(/(?<=\r\n)/)) lineEnds.push((offset += Buffer.byteLength(line, "utf8")))
+        writtenBefore.forEach((written, k) => {
+          const produced = lineEnds[k] ?? 0
+          expect(written).toBeLessThanOrEqual(produced)
+          expect(produced - written).toBeLessThan(chunkBytes)
+        })
+      })
+    )
+  )
+
+  it.effect("fails with a typed error naming the file and leaves no temporary file when a row cannot be produced", () =>
+    withTempDir((dir) =>
+      Effect.gen(function* () {
+        const file = path.join(dir, "actions.csv")
+        function* rows(): Generator<ActionRecord> {
+          yield toActionRecord({ entity: "customers", from: "autoleap", to: "autogms", action: "create", sourceId: "c", label: "C" })
+          throw new Error("the plan table went away")
+        }
+        const result = yield* Effect.either(writeActionsCsv(file, rows()))
+        expect(Either.isLeft(result) && result.left._tag === "ReportWriteError" && result.left.path === file).toBe(true)
+        expect(Either.isLeft(result) && result.left.message).toMatch(/the plan table went away/)
+        expect(fs.readdirSync(dir)).toEqual([])
+      })
+    )
+  )
 })

@@ -1,4 +1,5 @@
-import { makeEstimate, makeReportBuilder, type RunReport } from "../../../src/report/index.js"
+import { makeEstimate } from "../../../src/report/index.js"
+import { sampleRun, type SampleRun } from "./fromActions.js"
 
 /** Values a hostile or merely unlucky shop record could hold; each must come out as text in every format. */
 export const hostile = {
@@ -11,8 +12,8 @@ export const hostile = {
 } as const
 
 /** A dry run AutoLeap → autoGMS: creates, a link with an update, quarantines, warnings, a skip. */
-export const dryRunReport = (): RunReport => {
-  const b = makeReportBuilder({ runId: "20250301-101500-abcd", command: "migrate", dryRun: true, startedAt: "2025-03-01T10:15:00.000Z" })
+export const dryRunReport = (): SampleRun => {
+  const b = sampleRun({ runId: "20250301-101500-abcd", command: "migrate", dryRun: true, startedAt: "2025-03-01T10:15:00.000Z" })
   b.scope("autoleap", "autogms", ["customers", "vehicles"])
   b.read("autoleap", "autogms", "customers", 4)
   b.read("autoleap", "autogms", "vehicles", 3)
@@ -85,8 +86,8 @@ export const dryRunReport = (): RunReport => {
 }
 
 /** An applied two-way sync: updates, a resolved and an open conflict, verification with a mismatch. */
-export const appliedSyncReport = (): RunReport => {
-  const b = makeReportBuilder({ runId: "20250302-090000-ef01", command: "sync", dryRun: false, startedAt: "2025-03-02T09:00:00.000Z" })
+export const appliedSyncReport = (): SampleRun => {
+  const b = sampleRun({ runId: "20250302-090000-ef01", command: "sync", dryRun: false, startedAt: "2025-03-02T09:00:00.000Z" })
   b.read("autoleap", "autogms", "customers", 3)
   b.read("autogms", "autoleap", "customers", 2)
   b.read("autogms", "autoleap", "vehicles", 1)
@@ -113,4 +114,33 @@ export const appliedSyncReport = (): RunReport => {
     { from: "autogms", to: "autoleap", entity: "customers", expected: 1, found: 0, mismatches: [{ sourceId: "ag-5", targetId: null, label: "Old Customer", fields: [] }] }
   ])
   return b.build({ finishedAt: "2025-03-02T10:05:00.000Z" })
+}
+
+/** `apply` of a dry run whose source changed in between: one record planned again, one held back. */
+export const driftedApplyReport = (): SampleRun => {
+  const b = sampleRun({ runId: "20250303-080000-d41f", command: "migrate", dryRun: false, startedAt: "2025-03-03T08:00:00.000Z" })
+  b.read("autoleap", "autogms", "customers", 3)
+  b.record({ entity: "customers", from: "autoleap", to: "autogms", action: "create", sourceId: "al-c-1", targetId: "ag-c-1", label: "Dee Lane" })
+  b.record({ entity: "customers", from: "autoleap", to: "autogms", action: "update", sourceId: "al-c-2", targetId: "ag-c-2", label: hostile.script, changes: [{ field: "phone", before: "+15550000001", after: "+15550000009" }] })
+  b.record({ entity: "customers", from: "autoleap", to: "autogms", action: "skip", sourceId: "al-c-3", label: hostile.apostrophe, reason: "DRIFTED", message: "changed since the plan; held back" })
+  b.drift({
+    entity: "customers",
+    system: "autoleap",
+    sourceId: "al-c-2",
+    label: hostile.script,
+    resolution: "replanned",
+    action: "update",
+    changes: [{ field: "phone", before: "+15550000001", after: "+15550000009" }]
+  })
+  b.drift({
+    entity: "customers",
+    system: "autoleap",
+    sourceId: "al-c-3",
+    label: hostile.apostrophe,
+    resolution: "held",
+    action: "skip",
+    changes: [{ field: "notes", before: null, after: hostile.multiline }]
+  })
+  b.verification([{ from: "autoleap", to: "autogms", entity: "customers", expected: 2, found: 2, mismatches: [] }])
+  return b.build({ finishedAt: "2025-03-03T08:01:00.000Z" })
 }
