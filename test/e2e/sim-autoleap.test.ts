@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "@effect/vitest"
 import { existsSync, readFileSync } from "node:fs"
+import { startSandbox } from "../../src/sim/sandbox.js"
 import { startAutoleapSim, type AutoleapSeed, type AutoleapSim, type AutoleapSimOptions } from "../../src/sim/autoleap/index.js"
 
 const PARTNER = { partnerId: "sandbox-partner", authKey: "sandbox-auth-key" }
@@ -346,6 +347,23 @@ describe("read by id", () => {
     expect((await call("GET", `/vehicles/al-veh-000001?companyId=${OTHER_COMPANY}`, { token })).status).toBe(404)
     expect(ids((await call("GET", "/customers/al-cus-000900", { token })).body)).toEqual(["al-cus-000900"])
     expect((await call("GET", `/customers/al-cus-000900?companyId=${COMPANY}`, { token })).status).toBe(404)
+  })
+
+  it("answers them on the sandbox as a new user would try them, with the printed credentials", async () => {
+    const sandbox = await startSandbox({ seed: "small" })
+    try {
+      const { AUTOLEAP_BASE_URL: base = "", AUTOLEAP_PARTNER_ID: partnerId, AUTOLEAP_AUTH_KEY: authKey } = sandbox.env
+      const login = await fetch(`${base}/partners/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ partnerId, authKey }) })
+      const headers = { authorization: `Bearer ${((await login.json()) as Json).data.accessToken}` }
+      const vehicle = await fetch(`${base}/vehicles/al-veh-000001`, { headers })
+      expect(vehicle.status).toBe(200)
+      expect(ids(await vehicle.json(), "vehicleId")).toEqual(["al-veh-000001"])
+      const customer = await fetch(`${base}/customers/al-cus-000001`, { headers })
+      expect(ids(await customer.json())).toEqual(["al-cus-000001"])
+      expect((await fetch(`${base}/vehicles/al-veh-999999`, { headers })).status).toBe(404)
+    } finally {
+      await sandbox.close()
+    }
   })
 
   it("still wants a valid token", async () => {
