@@ -1,21 +1,9 @@
 import { MultiBar, type SingleBar } from "cli-progress"
-import { Clock, Context, Effect, Layer } from "effect"
+import { Clock, Effect, Layer } from "effect"
 
-/**
- * Progress of a run, per entity (or any label the pipeline picks, e.g. "customers autoleap→autogms").
- * On a terminal: one bar per entity with count/total, rate and ETA (cli-progress MultiBar) on stderr.
- * Elsewhere (CI, a file, a pipe): plain lines every N records or every few seconds, with no control characters.
- */
-export interface ProgressService {
-  /** Begin (or re-size: calling it again updates the total, e.g. once the first page says how many there are). */
-  readonly start: (entity: string, total: number) => Effect.Effect<void>
-  readonly advance: (entity: string, n: number) => Effect.Effect<void>
-  readonly finish: (entity: string) => Effect.Effect<void>
-  /** A line for the person watching, printed above the bars on a terminal so it does not tear them. */
-  readonly log: (line: string) => Effect.Effect<void>
-}
+import { Progress, type ProgressService } from "../pipeline/progress.js"
 
-export class Progress extends Context.Tag("shopbridge/Progress")<Progress, ProgressService>() {}
+export { Progress, type ProgressService }
 
 interface EntityState {
   total: number

@@ -10,12 +10,14 @@ import * as path from "node:path"
 import { autogmsConfig, autoleapConfig, type AutogmsConfig, type AutoleapConfig } from "../config/index.js"
 import * as HttpLogging from "../http/log.js"
 import * as HttpTransport from "../http/transport.js"
-import { loadMappingFile, makeMappingContext, paletteFromMapping, type Mapping, type TagPalette } from "../mapping/index.js"
-import { buildReport, runMigrate, type MigrateOptions } from "../pipeline/migrate.js"
-import type { Entity } from "../pipeline/plan.js"
+import { loadMappingFile } from "../config/mappingFile.js"
+import type { Entity } from "../domain/entity.js"
+import { makeMappingContext, paletteFromMapping, type Mapping, type TagPalette } from "../mapping/index.js"
+import { migrateReportScope, runMigrate, type MigrateOptions } from "../pipeline/migrate.js"
+import { reportFromStore } from "../pipeline/runReport.js"
 import { autogmsGateway } from "../pipeline/systems/autogms.js"
 import { autoleapGateway } from "../pipeline/systems/autoleap.js"
-import { makeReportBuilder, needsReview, renderTerminalSummary, writeRunReport, type RunReport } from "../report/index.js"
+import { needsReview, renderTerminalSummary, writeRunReport, type RunReport } from "../report/index.js"
 import * as AutogmsClient from "../sources/autogms/index.js"
 import * as AutoleapClient from "../sources/autoleap/index.js"
 import { newRunId, StateStore, type PairState } from "../state/index.js"
@@ -177,24 +179,30 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
         autoleap: autoleapGateway(autoleapClient, ctx, { get: () => palette, set: (p) => void (palette = p) }),
         autogms: autogmsGateway(autogmsClient, ctx)
       }
-      const report = makeReportBuilder({ runId, command: "migrate", dryRun: options.dryRun, startedAt: new Date().toISOString() })
-      const services = { gateways, state, ctx, progress, report, say: (line: string) => Effect.zipRight(Effect.sync(() => say(line)), Effect.logInfo(line)) }
+      const startedAt = Option.match(yield* store.run(runId), { onNone: () => new Date().toISOString(), onSome: (r) => r.startedAt })
+      const services = { gateways, state, ctx, progress, say: (line: string) => Effect.zipRight(Effect.sync(() => say(line)), Effect.logInfo(line)) }
 
       /** A run that stops early still leaves its report (what it did so far) and says how to go on. */
       const stopEarly = (status: "interrupted" | "failed", message: string) =>
         Effect.gen(function* () {
-          const partial = yield* buildReport(services, status)
-          yield* writeRunReport(reportDir, partial).pipe(Effect.ignore)
-          yield* state.finishRun(runId, { status, report: partial, error: message }).pipe(Effect.ignore)
+          yield* reportFromStore(services, migrateReportScope({ runId, startedAt }, options, { customers: 0, vehicles: 0 }, null), status).pipe(
+            Effect.tap((partial) => writeRunReport(reportDir, partial.report, partial.actions)),
+            Effect.tap((partial) => state.finishRun(runId, { status, report: partial.report, error: message })),
+            Effect.ignore
+          )
           say(`run ${runId} ${status === "interrupted" ? "interrupted" : "stopped"}: ${message}; 'shopbridge resume ${runId}' continues it (report: ${reportDir})`)
         })
 
       // Ctrl-C interrupts the whole program: the group in flight finishes (it is uninterruptible), then the run is marked.
-      const exit = yield* Effect.exit(runMigrate(services, options, runId).pipe(Effect.onInterrupt(() => stopEarly("interrupted", "interrupted (Ctrl-C)"))))
+      const exit = yield* Effect.exit(runMigrate(services, options, { runId, startedAt }).pipe(Effect.onInterrupt(() => stopEarly("interrupted", "interrupted (Ctrl-C)"))))
       if (!options.dryRun) yield* state.setTagColors([...palette].map(([name, color]) => ({ name, color })))
       if (Exit.isSuccess(exit)) {
-        yield* state.finishRun(runId, { status: exit.value.status, report: exit.value })
-        return exit.value
+        const { report, actions } = exit.value
+        // The files are written before the run is marked finished: pruning may drop its plan rows afterwards.
+        yield* writeRunReport(reportDir, report, actions).pipe(Effect.mapError((e) => new AbortedError({ message: e.message })))
+        yield* state.finishRun(runId, { status: report.status, report })
+        yield* state.prune
+        return report
       }
       if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
       const message = Option.match(Cause.failureOption(exit.cause), { onNone: () => Cause.pretty(exit.cause), onSome: (e) => e.message })
@@ -219,7 +227,6 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
       Effect.ensuring(log.close)
     )
     const report = yield* program
-    yield* writeRunReport(reportDir, report).pipe(Effect.mapError((e) => new AbortedError({ message: e.message })))
     say(renderTerminalSummary(report, reportDir))
-    return { runId, report, reportDir, exitCode: needsReview(report.actions, report.verification) ? ExitCode.completedWithIssues : ExitCode.ok }
+    return { runId, report, reportDir, exitCode: needsReview(report) ? ExitCode.completedWithIssues : ExitCode.ok }
   })

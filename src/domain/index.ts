@@ -1,4 +1,5 @@
 export * from "./customer.js"
+export * from "./entity.js"
 export * from "./findings.js"
 export * from "./ids.js"
 export * from "./sidecar.js"

@@ -11,7 +11,10 @@ import { messages } from "./messages.js"
 
 type KeyField = "email" | "phone" | "vin"
 
-const keyFieldsOf = (record: Customer | Vehicle): ReadonlyArray<KeyField> => (record.kind === "customer" ? ["email", "phone"] : ["vin"])
+/** The fields whose shared values make DUPLICATE_IN_SOURCE: email and phone for customers, VIN for vehicles. */
+export const sharedKeyFields = (kind: (Customer | Vehicle)["kind"]): ReadonlyArray<KeyField> => (kind === "customer" ? ["email", "phone"] : ["vin"])
+
+const keyFieldsOf = (record: Customer | Vehicle): ReadonlyArray<KeyField> => sharedKeyFields(record.kind)
 
 const valueOf = (record: Customer | Vehicle, field: KeyField): string | null =>
   record.kind === "customer" ? (field === "vin" ? null : record[field]) : field === "vin" ? record.vin : null
@@ -21,10 +24,35 @@ const timestamp = (iso: string): number => {
   return Number.isNaN(t) ? -Infinity : t
 }
 
+export type SharedKeyField = KeyField
+
 /**
- * The most recently updated record keeps a shared email, phone or VIN; every other one is written without it (the
- * value moves to its sidecar's `withheld`, so it returns when the record goes back to its own system) and gets a
- * DUPLICATE_IN_SOURCE warning. Records come back in their input order.
+ * The record without the shared values it does not keep: each goes to its sidecar's `withheld` (so it returns when the
+ * record goes back to its own system) with a DUPLICATE_IN_SOURCE warning. `keeperOf` names the record that keeps a
+ * shared value (the most recently updated, ties to the smallest id), or undefined when nobody else holds it.
+ */
+export const withholdSharedKeys = <R extends Customer | Vehicle>(
+  mapped: Mapped<R>,
+  keeperOf: (field: SharedKeyField, value: string) => string | undefined
+): Mapped<R> => {
+  let record: R = mapped.record
+  let sidecar: Sidecar = mapped.sidecar
+  const found: Array<Finding> = []
+  for (const field of keyFieldsOf(record)) {
+    const value = valueOf(record, field)
+    if (value === null) continue
+    const keeper = keeperOf(field, value)
+    if (keeper === undefined || keeper === record.source.id) continue
+    record = { ...record, [field]: null }
+    sidecar = { ...sidecar, withheld: { ...sidecar.withheld, [field]: value } }
+    found.push(messages.duplicateInSource(record.source.system, field === "vin" ? "VIN" : field, value, keeper))
+  }
+  return found.length === 0 ? mapped : { ...mapped, record, sidecar, warnings: [...mapped.warnings, ...found] }
+}
+
+/**
+ * The most recently updated record keeps a shared email, phone or VIN; every other one is written without it (see
+ * `withholdSharedKeys`). Records come back in their input order.
  */
 export const resolveSourceDuplicates = <R extends Customer | Vehicle>(records: ReadonlyArray<Mapped<R>>): Array<Mapped<R>> => {
   // Most recently updated first; ties broken by source id so the outcome never depends on input order.
@@ -37,29 +65,15 @@ export const resolveSourceDuplicates = <R extends Customer | Vehicle>(records: R
       const b = records[j]!.record.source.id
       return a < b ? -1 : a > b ? 1 : 0
     })
-  const holders = new Map<string, string>()
-  const out = [...records]
+  const keepers = new Map<string, string>()
   for (const i of order) {
-    const mapped = records[i]!
-    let record: R = mapped.record
-    let sidecar: Sidecar = mapped.sidecar
-    const found: Array<Finding> = []
+    const record = records[i]!.record
     for (const field of keyFieldsOf(record)) {
       const value = valueOf(record, field)
-      if (value === null) continue
-      const key = `${field}:${value}`
-      const keeper = holders.get(key)
-      if (keeper === undefined) {
-        holders.set(key, record.source.id)
-        continue
-      }
-      record = { ...record, [field]: null }
-      sidecar = { ...sidecar, withheld: { ...sidecar.withheld, [field]: value } }
-      found.push(messages.duplicateInSource(record.source.system, field === "vin" ? "VIN" : field, value, keeper))
+      if (value !== null && !keepers.has(`${field}:${value}`)) keepers.set(`${field}:${value}`, record.source.id)
     }
-    if (found.length > 0) out[i] = { ...mapped, record, sidecar, warnings: [...mapped.warnings, ...found] }
   }
-  return out
+  return records.map((m) => withholdSharedKeys(m, (field, value) => keepers.get(`${field}:${value}`)))
 }
 
 /** How two customers compare by name: lower-case "first last", else the business name. */
@@ -96,7 +110,11 @@ export const findPossibleDuplicate = (
   const key = customerNameKey(record)
   if (key === null) return undefined
   const target = index.get(key)?.[0]
-  if (target === undefined) return undefined
-  const name = [record.firstName, record.lastName].filter((p) => p !== null).join(" ") || record.businessName || key
-  return { target, warning: messages.possibleDuplicate(target.source.system, name, target.source.id) }
+  return target === undefined ? undefined : { target, warning: possibleDuplicateOf(record, target) }
+}
+
+/** The POSSIBLE_DUPLICATE warning for a new customer named like an existing target customer. */
+export const possibleDuplicateOf = (record: Customer, target: Customer): Finding => {
+  const name = [record.firstName, record.lastName].filter((p) => p !== null).join(" ") || record.businessName || customerNameKey(record) || ""
+  return messages.possibleDuplicate(target.source.system, name, target.source.id)
 }

@@ -5,10 +5,20 @@ export { autoleapVehicleToModel, modelVehicleToAutoleap, type ResolveCustomerId 
 export { autogmsVehicleToModel, modelVehicleToAutogms } from "./autogmsVehicle.js"
 export { changedFields, contentHash, type FieldChange } from "./contentHash.js"
 export { makeMappingContext, withPalette, MIN_VEHICLE_YEAR, type MappingContext } from "./context.js"
-export { buildNameIndex, customerNameKey, findPossibleDuplicate, resolveSourceDuplicates, type NameIndex } from "./duplicates.js"
+export {
+  buildNameIndex,
+  customerNameKey,
+  findPossibleDuplicate,
+  possibleDuplicateOf,
+  resolveSourceDuplicates,
+  sharedKeyFields,
+  withholdSharedKeys,
+  type NameIndex,
+  type SharedKeyField
+} from "./duplicates.js"
 export type { Mapped, MappedCustomer, MappedVehicle } from "./mapped.js"
-export { DEFAULT_MAPPING_PATH, loadDefaultMapping, loadMappingFile, MappingFileError, parseMappingFile } from "./mappingFile.js"
-export { MappingFile, mergeMapping, type Mapping } from "./mappingSchema.js"
+export { DEFAULT_MAPPING_PATH, formatPath, MappingFileError, parseMappingFile } from "./mappingFile.js"
+export { MappingFile, mergeMapping, missingSetting, standaloneMapping, type Mapping } from "./mappingSchema.js"
 export {
   customerNaturalKeys,
   findByNaturalKey,
@@ -27,5 +37,6 @@ export {
   validateCustomerFor,
   validateVehicleFor,
   type Validation,
-  type VehicleValidationInput
+  type VehicleValidationInput,
+  type VinLookup
 } from "./validate.js"

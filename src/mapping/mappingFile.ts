@@ -1,11 +1,10 @@
 /**
- * Loading mapping files: the one I/O of the mapping layer, kept out of the pure functions. A shop's file is laid over
- * mappings/default.json; any problem is one MappingFileError carrying the file, the path inside it and what is wrong.
+ * Parsing mapping files: text in, a checked MappingFile or one MappingFileError (the file, the path inside it and
+ * what is wrong) out. Reading the files is config/mappingFile.ts's: the mapping layer does no I/O.
  */
-import { readFile } from "node:fs/promises"
 import { fileURLToPath } from "node:url"
 import { Data, Effect, Either, ParseResult, Schema } from "effect"
-import { MappingFile, mergeMapping, missingSetting, standaloneMapping, type Mapping } from "./mappingSchema.js"
+import { MappingFile } from "./mappingSchema.js"
 
 export class MappingFileError extends Data.TaggedError("MappingFileError")<{
   readonly file: string
@@ -71,35 +70,3 @@ const describeIssue = (issue: ParseResult.ArrayFormatterIssue): string => {
   if (issue._tag === "Missing") return "is missing"
   return issue.message
 }
-
-const readText = (file: string): Effect.Effect<string, MappingFileError> =>
-  Effect.tryPromise({
-    try: () => readFile(file, "utf8"),
-    catch: (error) =>
-      new MappingFileError({
-        file,
-        path: "the top level",
-        problem: `cannot be read (${error instanceof Error && "code" in error ? String(error.code) : String(error)})`
-      })
-  })
-
-/** The default mapping (every choice set), from the package's mappings/default.json. */
-export const loadDefaultMapping: Effect.Effect<Mapping, MappingFileError> = Effect.gen(function* () {
-  const text = yield* readText(DEFAULT_MAPPING_PATH)
-  const file = yield* parseMappingFile(DEFAULT_MAPPING_PATH, text)
-  const missing = missingSetting(file)
-  if (missing !== undefined) {
-    return yield* Effect.fail(new MappingFileError({ file: DEFAULT_MAPPING_PATH, path: formatPath(missing.path), problem: missing.message }))
-  }
-  return standaloneMapping(file)
-})
-
-/** A shop's mapping file laid over the default; without a path, the default itself. */
-export const loadMappingFile = (path?: string): Effect.Effect<Mapping, MappingFileError> =>
-  Effect.gen(function* () {
-    const base = yield* loadDefaultMapping
-    if (path === undefined) return base
-    const text = yield* readText(path)
-    const file = yield* parseMappingFile(path, text)
-    return mergeMapping(base, file)
-  })

@@ -7,7 +7,6 @@ import type { Finding } from "../domain/findings.js"
 import type { SystemName } from "../domain/ids.js"
 import { isVinSyntaxValid } from "../domain/vin.js"
 import type { Vehicle } from "../domain/vehicle.js"
-import type { AutogmsVinLookup } from "../sources/autogms/schema.js"
 import { namesFromBusinessName } from "./autoleapCustomer.js"
 import type { ResolveCustomerId } from "./autoleapVehicle.js"
 import type { MappingContext } from "./context.js"
@@ -46,8 +45,15 @@ export const validateCustomerFor = (target: SystemName, mapped: MappedCustomer, 
 export const needsVinLookup = (vehicle: Vehicle, ctx: MappingContext): boolean =>
   ctx.mapping.policies.vinLookup && (vehicle.make === null || vehicle.model === null) && vehicle.vin !== null && isVinSyntaxValid(vehicle.vin)
 
+/** What a VIN decoder (autoGMS's lookup) says of a VIN, in model terms. */
+export interface VinLookup {
+  readonly valid: boolean
+  readonly make?: string | null | undefined
+  readonly model?: string | null | undefined
+}
+
 /** Make and model filled from autoGMS's VIN lookup where missing (never overwriting what the record has). */
-export const applyVinLookup = (mapped: MappedVehicle, lookup: AutogmsVinLookup | null | undefined): MappedVehicle => {
+export const applyVinLookup = (mapped: MappedVehicle, lookup: VinLookup | null | undefined): MappedVehicle => {
   if (lookup === null || lookup === undefined || !lookup.valid) return mapped
   const make = mapped.record.make ?? cleanText(lookup.make)
   const model = mapped.record.model ?? cleanText(lookup.model)

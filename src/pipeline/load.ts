@@ -1,223 +1,297 @@
 /**
- * Carrying out the writes of a plan, group by group, through the write-ahead ledger: intents are recorded before the
- * group is sent; outcomes, id links, warnings, quarantine and the checkpoint are recorded together after it. A write
- * whose outcome stays unknown is sent again only after the gateway looked for it; after a few rounds the run stops
- * (exit 3) and `resume` settles it against the target.
+ * Load: the plan table of one entity carried out, group by group in plan order (creates first), through the
+ * write-ahead ledger: intents are recorded before a group is sent; outcomes, id links, warnings, quarantine, the plan
+ * rows' outcomes and the checkpoint together after it. A write whose outcome stays unknown is sent again only after
+ * the gateway looked for it; after a few rounds the run stops (exit 3) and `resume` settles it against the target.
  */
-import { Effect } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
+import type { Customer } from "../domain/customer.js"
+import type { Entity } from "../domain/entity.js"
 import type { Sidecar } from "../domain/sidecar.js"
-import type { Mapped } from "../mapping/index.js"
+import type { Vehicle } from "../domain/vehicle.js"
+import { changedFields, type Mapped } from "../mapping/index.js"
 import type {
-  LinkInput, PairState, QuarantineInput, RunWarning, StateError, StateLocked, WriteIntent, WriteOutcome as LedgerOutcome
+  LinkInput, PairState, PlanItemRow, PlanOutcome, PlanPhase, QuarantineInput, RunWarning, StateError, StateLocked,
+  WriteIntent, WriteOutcome as LedgerOutcome
 } from "../state/index.js"
 import { RunAborted } from "./errors.js"
-import { writes, type Direction, type Entity, type ModelRecord, type PlanItem, type Reason } from "./plan.js"
-import type { EntityGateway, WriteOutcome, WriteRequest } from "./systems/gateway.js"
+import { comparable, hashOf, lookupKeyOf, storedHash, type Direction, type ModelRecord, type Reason } from "./plan.js"
+import { detailOf, type PlanDetail } from "./planStage.js"
+import { phaseOf, type StageServices } from "./stage.js"
+import type { Gateway, WriteOutcome, WriteRequest } from "./systems/gateway.js"
+
+type Writer = (requests: ReadonlyArray<WriteRequest<ModelRecord>>) => Effect.Effect<ReadonlyArray<WriteOutcome<ModelRecord>>, RunAborted>
+
+/** The entity's writer: the rows of a customers plan hold customers, those of a vehicles plan vehicles. */
+const writerOf = (gateway: Gateway, entity: Entity): Writer => (requests) =>
+  entity === "customers"
+    ? gateway.customers.write(requests as ReadonlyArray<WriteRequest<Customer>>)
+    : gateway.vehicles.write(requests as ReadonlyArray<WriteRequest<Vehicle>>)
 
 const MAX_ROUNDS = 4
+/** Plan rows per transaction where nothing is sent (links by natural key, quarantine). */
+const CHUNK = 500
 
-/** What became of one planned write. */
-export type LoadResult<R extends ModelRecord> =
-  | { readonly _tag: "Written"; readonly targetId: string; readonly stored: Mapped<R> | undefined; readonly linkedExisting: boolean }
-  | { readonly _tag: "Rejected"; readonly reason: Reason }
+const sideIds = (direction: Direction, sourceId: string, targetId: string) =>
+  direction.from === "autoleap" ? { autoleapId: sourceId, autogmsId: targetId } : { autoleapId: targetId, autogmsId: sourceId }
 
-export interface LoadContext {
-  readonly runId: string
-  readonly state: PairState
-  readonly direction: Direction
-  readonly entity: Entity
-  readonly groupSize: number
-  /** Target ids that already belong to a link (or were written in this run): a 409 naming one is not a match. */
-  readonly claimedTargets: Set<string>
-  /** Vehicles: the owner's id on the target. */
-  readonly ownerOf: (record: ModelRecord) => string | null
-  /** Called after each group with the number of records it held. */
-  readonly onProgress: (n: number) => Effect.Effect<void>
+const sidecarsOf = (direction: Direction, detail: PlanDetail): Record<string, Sidecar> => ({
+  ...(detail.sourceSidecar === null ? {} : { [direction.from]: detail.sourceSidecar }),
+  ...(detail.targetSidecar === null ? {} : { [direction.to]: detail.targetSidecar })
+})
+
+/**
+ * The link a carried-out row leaves: per side the hash last seen there (the source record as read; the target record
+ * as it answered or was read back) and on the target the hash of what we wrote, plus the base for the next sync.
+ */
+export const linkOfRow = (
+  row: PlanItemRow,
+  direction: Direction,
+  targetId: string,
+  target: { readonly written?: string; readonly seen?: string | null }
+): LinkInput => {
+  const detail = detailOf(row.detail)
+  const seen = target.seen ?? target.written
+  return {
+    entity: row.entity,
+    ...sideIds(direction, row.sourceId, targetId),
+    naturalKey: row.lookupKey,
+    [direction.from]: { seen: row.sourceHash },
+    [direction.to]: { ...(target.written === undefined ? {} : { written: target.written }), ...(seen === undefined ? {} : { seen }) },
+    sidecar: sidecarsOf(direction, detail),
+    ...(detail.planned === null ? {} : { base: detail.planned })
+  }
 }
 
-interface Pending<R extends ModelRecord> {
-  readonly item: PlanItem<R>
-  readonly request: WriteRequest<R>
+/** A row about to be sent, with what it must produce on the target. */
+interface Pending {
+  readonly row: PlanItemRow
+  readonly request: WriteRequest<ModelRecord>
   /** Set once a 409 pointed at an existing record, which this write now updates. */
   readonly linkedExisting: boolean
 }
 
-/** The sidecars a link keeps: the source's (what the target cannot hold) and the target's, when it was read. */
-/** What a link is made of: the source record, the target record if it was read, and what was written. */
-export type LinkSource = Pick<PlanItem<ModelRecord>, "source" | "target" | "hash" | "lookupKey">
+/** The write a plan row stands for; a vehicle's owner is its customer's link now that customers are in. */
+const requestOf = (state: PairState, direction: Direction, row: PlanItemRow) =>
+  Effect.gen(function* () {
+    const detail = detailOf(row.detail)
+    const record = detail.record
+    const planned = detail.planned
+    if (record === null || planned === null) {
+      return yield* Effect.die(new Error(`plan row ${row.id} (${row.action}) carries no record to write`))
+    }
+    let hash = row.hash
+    let ownerId: string | null | undefined
+    if (record.kind === "vehicle") {
+      const link = row.ownerSourceId === null ? Option.none() : yield* state.link("customers", direction.from, row.ownerSourceId)
+      ownerId = Option.match(link, { onNone: () => null, onSome: (l) => (direction.to === "autoleap" ? l.autoleapId : l.autogmsId) })
+      hash = hashOf(planned, ownerId)
+    }
+    const request: WriteRequest<ModelRecord> = {
+      action: row.action === "create" ? "create" : "update",
+      record,
+      sidecar: detail.targetSidecar,
+      ...(row.targetId === null ? {} : { targetId: row.targetId }),
+      ...(ownerId === undefined ? {} : { ownerId }),
+      hash,
+      lookupKey: row.lookupKey.startsWith("hash:") ? lookupKeyOf(planned, hash) : row.lookupKey
+    }
+    return request
+  })
 
-export const linkSidecars = (item: LinkSource, direction: Direction): Record<string, Sidecar> => ({
-  [direction.from]: item.source.sidecar,
-  ...(item.target === undefined ? {} : { [direction.to]: item.target.sidecar })
-})
-
-export const linkOf = (item: LinkSource, direction: Direction, entity: Entity, targetId: string): LinkInput => {
-  const sourceId = item.source.record.source.id
-  const ids = direction.from === "autoleap" ? { autoleapId: sourceId, autogmsId: targetId } : { autoleapId: targetId, autogmsId: sourceId }
-  return {
-    entity,
-    ...ids,
-    naturalKey: item.lookupKey,
-    [direction.from]: { seen: item.hash },
-    [direction.to]: { written: item.hash },
-    sidecar: linkSidecars(item, direction)
-  }
+/** Whether the target holds what was planned, and if not, which fields differ (verification, row by row). */
+const verificationOf = (pending: Pending, stored: Mapped<ModelRecord> | undefined): Pick<PlanOutcome, "verified" | "detail"> => {
+  const planned = detailOf(pending.row.detail).planned
+  if (stored === undefined || planned === null) return { verified: false, detail: { missing: true, fields: [] } }
+  if (storedHash(stored.record) === pending.request.hash) return { verified: true }
+  const owner = stored.record.kind === "vehicle" && (stored.record.owner?.id ?? null) !== (pending.request.ownerId ?? null) ? ["customer"] : []
+  return { verified: false, detail: { missing: false, fields: [...changedFields(comparable(stored.record), comparable(planned)).map((c) => c.field), ...owner] } }
 }
 
-const targetSidecarOf = (item: PlanItem<ModelRecord>): Sidecar | null => item.target?.sidecar ?? null
+const warningsOf = (row: PlanItemRow, direction: Direction): ReadonlyArray<RunWarning> =>
+  detailOf(row.detail).warnings.map((w) => ({ entity: row.entity, system: direction.from, sourceId: row.sourceId, code: w.code, message: w.message }))
 
-const requestOf = <R extends ModelRecord>(item: PlanItem<R>, ownerOf: (record: ModelRecord) => string | null): WriteRequest<R> => ({
-  action: item.action === "create" ? "create" : "update",
-  record: item.source.record,
-  sidecar: targetSidecarOf(item),
-  ...(item.targetId === undefined ? {} : { targetId: item.targetId }),
-  ...(item.source.record.kind === "vehicle" ? { ownerId: ownerOf(item.source.record) } : {}),
-  hash: item.hash,
-  lookupKey: item.lookupKey
+const quarantineOf = (row: PlanItemRow, direction: Direction, reason: Reason): QuarantineInput => ({
+  entity: row.entity,
+  system: direction.from,
+  sourceId: row.sourceId,
+  code: reason.code,
+  message: reason.message
 })
-
-const warningsOf = (item: PlanItem<ModelRecord>, direction: Direction, entity: Entity): ReadonlyArray<RunWarning> =>
-  item.warnings.map((w) => ({ entity, system: direction.from, sourceId: item.source.record.source.id, code: w.code, message: w.message }))
-
-const groups = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
-  const out: Array<ReadonlyArray<A>> = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
 
 /**
  * Sends one group and settles it. Runs uninterruptibly: Ctrl-C waits for the group in flight, so the ledger never
  * holds a write we sent but did not record.
  */
-const sendGroup = <R extends ModelRecord>(
-  gateway: EntityGateway<R>,
-  ctx: LoadContext,
-  group: ReadonlyArray<Pending<R>>,
-  results: Map<PlanItem<R>, LoadResult<R>>
-): Effect.Effect<ReadonlyArray<Pending<R>>, RunAborted | StateError | StateLocked> =>
+const sendGroup = (
+  services: StageServices,
+  runId: string,
+  direction: Direction,
+  write: Writer,
+  group: ReadonlyArray<Pending>
+): Effect.Effect<ReadonlyArray<Pending>, RunAborted | StateError | StateLocked> =>
   Effect.gen(function* () {
-    const { direction, entity } = ctx
-    const intents: Array<WriteIntent> = group.map(({ item, request }) => ({
-      entity,
+    const { state } = services
+    const intents: Array<WriteIntent> = group.map(({ row, request }) => ({
+      entity: row.entity,
       targetSystem: direction.to,
       action: request.action,
-      naturalKey: item.lookupKey,
-      payloadHash: item.hash,
-      sourceId: item.source.record.source.id,
+      naturalKey: request.lookupKey,
+      payloadHash: request.hash,
+      sourceId: row.sourceId,
       targetId: request.targetId ?? null
     }))
-    const recorded = yield* ctx.state.recordIntents(ctx.runId, intents)
-    yield* ctx.state.markSent(recorded.batchId)
-    const outcomes: ReadonlyArray<WriteOutcome<R>> = yield* gateway.write(group.map((p) => p.request))
+    const recorded = yield* state.recordIntents(runId, intents)
+    yield* state.markSent(recorded.batchId)
+    const outcomes: ReadonlyArray<WriteOutcome<ModelRecord>> = yield* write(group.map((p) => p.request))
 
     const ledger: Array<LedgerOutcome> = []
     const links: Array<LinkInput> = []
+    const planOutcomes: Array<PlanOutcome> = []
     const quarantine: Array<QuarantineInput> = []
     const warnings: Array<RunWarning> = []
-    const again: Array<Pending<R>> = []
-    outcomes.forEach((outcome, i) => {
-      const pending = group[i]!
-      const { item } = pending
-      const ledgerId = recorded.entries[i]!.id
+    const again: Array<Pending> = []
+    for (const [i, outcome] of outcomes.entries()) {
+      const pending = group[i]
+      const entry = recorded.entries[i]
+      if (pending === undefined || entry === undefined) continue
+      const { row } = pending
       switch (outcome._tag) {
         case "Written": {
-          ledger.push({ ledgerId, status: "confirmed", targetId: outcome.targetId })
-          links.push(linkOf(item, direction, entity, outcome.targetId))
-          warnings.push(...warningsOf(item, direction, entity))
-          ctx.claimedTargets.add(outcome.targetId)
-          results.set(item, { _tag: "Written", targetId: outcome.targetId, stored: outcome.stored, linkedExisting: pending.linkedExisting })
+          ledger.push({ ledgerId: entry.id, status: "confirmed", targetId: outcome.targetId })
+          const seen = outcome.stored === undefined ? null : storedHash(outcome.stored.record)
+          links.push(linkOfRow(row, direction, outcome.targetId, { written: pending.request.hash, seen }))
+          warnings.push(...warningsOf(row, direction))
+          planOutcomes.push({
+            planItemId: row.id,
+            outcome: pending.linkedExisting ? "existing" : "written",
+            targetId: outcome.targetId,
+            ...verificationOf(pending, outcome.stored)
+          })
           break
         }
         case "Rejected": {
-          ledger.push({ ledgerId, status: "failed", error: outcome.reason.message })
-          quarantine.push({ entity, system: direction.from, sourceId: item.source.record.source.id, code: outcome.reason.code, message: outcome.reason.message })
-          results.set(item, { _tag: "Rejected", reason: outcome.reason })
+          ledger.push({ ledgerId: entry.id, status: "failed", error: outcome.reason.message })
+          quarantine.push(quarantineOf(row, direction, outcome.reason))
+          planOutcomes.push({ planItemId: row.id, outcome: "rejected", detail: outcome.reason })
           break
         }
         case "Exists": {
           // The target already holds this record's email, phone or VIN: link it and bring it in line (unless another
           // source record owns it — two source records are never merged).
-          ledger.push({ ledgerId, status: "failed", error: `exists as ${outcome.existingId}` })
-          if (ctx.claimedTargets.has(outcome.existingId)) {
+          ledger.push({ ledgerId: entry.id, status: "failed", error: `exists as ${outcome.existingId}` })
+          const claimed = yield* state.read("check claimed target", (reader) =>
+            reader.link(row.entity, direction.to, outcome.existingId) !== undefined || reader.plan.isTargetTaken(runId, row.entity, outcome.existingId))
+          if (claimed) {
             const reason = {
               code: "REJECTED_BY_TARGET",
               message: `The target already has this record's email, phone or VIN on record ${outcome.existingId}, which is linked to another source record; the two are not merged.`
             }
-            quarantine.push({ entity, system: direction.from, sourceId: item.source.record.source.id, ...reason })
-            results.set(item, { _tag: "Rejected", reason })
+            quarantine.push(quarantineOf(row, direction, reason))
+            planOutcomes.push({ planItemId: row.id, outcome: "rejected", detail: reason })
           } else {
-            ctx.claimedTargets.add(outcome.existingId)
-            again.push({ item, request: { ...pending.request, action: "update", targetId: outcome.existingId }, linkedExisting: true })
+            again.push({ row, request: { ...pending.request, action: "update", targetId: outcome.existingId }, linkedExisting: true })
           }
           break
         }
         case "Unknown":
-          ledger.push({ ledgerId, status: "unknown", error: outcome.message })
+          ledger.push({ ledgerId: entry.id, status: "unknown", error: outcome.message })
           again.push(pending)
           break
       }
-    })
-    const last = group[group.length - 1]!.item.source.record
-    yield* ctx.state.settleBatch({
-      runId: ctx.runId,
+    }
+    const last = group[group.length - 1]?.row
+    yield* state.settleBatch({
+      runId,
       outcomes: ledger,
       links,
+      planOutcomes,
       quarantine,
       warnings,
-      counters: countersOf(direction, entity, results, group),
-      checkpoint: {
-        system: direction.from,
-        entity,
-        phase: `migrate:${direction.from}-to-${direction.to}`,
-        cursor: { kind: "position", updatedAt: last.updatedAt, id: last.source.id }
-      }
+      ...(last === undefined
+        ? {}
+        : { checkpoint: { system: direction.from, entity: last.entity, phase: phaseOf("load", direction), cursor: { kind: "position", updatedAt: "", id: last.sourceId } } })
     })
     return again
   }).pipe(Effect.uninterruptible)
 
-const countersOf = <R extends ModelRecord>(
-  direction: Direction,
-  entity: Entity,
-  results: Map<PlanItem<R>, LoadResult<R>>,
-  group: ReadonlyArray<Pending<R>>
-) => {
-  const counts = new Map<string, number>()
-  for (const { item } of group) {
-    const r = results.get(item)
-    if (r === undefined) continue
-    const counter = r._tag === "Rejected" ? "quarantined" : r.linkedExisting || item.action === "link" ? "linked" : item.action === "create" ? "created" : "updated"
-    counts.set(counter, (counts.get(counter) ?? 0) + 1)
-  }
-  return [...counts].map(([counter, by]) => ({ from: direction.from, entity, counter, by }))
-}
+/** Plan rows of one phase, a chunk at a time in plan order (keyset by row id: a settled row is never read twice). */
+const planRows = (state: PairState, runId: string, entity: Entity, phase: PlanPhase, size: number) =>
+  Stream.paginateChunkEffect(0, (after: number) =>
+    Effect.map(state.read("read plan rows", (reader) => reader.plan.chunk(runId, entity, phase, after, size)), (rows) => {
+      const last = rows[rows.length - 1]
+      return [Chunk.fromIterable(rows), last === undefined || rows.length < size ? Option.none<number>() : Option.some(last.id)] as const
+    })
+  ).pipe(Stream.rechunk(size))
 
-/** Writes every item of the plan that needs a write; returns what became of each. */
-export const loadEntity = <R extends ModelRecord>(
-  gateway: EntityGateway<R>,
-  items: ReadonlyArray<PlanItem<R>>,
-  ctx: LoadContext
-) =>
+/** Natural-key links that need no write, and quarantined records: recorded in chunks, nothing sent. */
+const recordUnsent = (services: StageServices, runId: string, direction: Direction, entity: Entity) =>
   Effect.gen(function* () {
-    const results = new Map<PlanItem<R>, LoadResult<R>>()
+    const { state } = services
+    yield* planRows(state, runId, entity, "linkOnly", CHUNK).pipe(
+      Stream.grouped(CHUNK),
+      Stream.runForEach((chunk) => {
+        const rows = [...chunk]
+        return state.settleBatch({
+          runId,
+          links: rows.flatMap((row) => (row.targetId === null ? [] : [linkOfRow(row, direction, row.targetId, { seen: detailOf(row.detail).targetHash })])),
+          planOutcomes: rows.map((row) => ({ planItemId: row.id, outcome: "linked", targetId: row.targetId, verified: null }))
+        })
+      })
+    )
+    yield* planRows(state, runId, entity, "quarantine", CHUNK).pipe(
+      Stream.grouped(CHUNK),
+      Stream.runForEach((chunk) =>
+        state.quarantine(
+          [...chunk].map((row) => ({
+            ...quarantineOf(row, direction, detailOf(row.detail).reason ?? { code: row.reasonCode ?? "UNKNOWN", message: "" }),
+            payload: detailOf(row.detail).record
+          })),
+          runId
+        )
+      )
+    )
+  })
+
+/** Carries out the plan of one entity; returns how many writes were settled. */
+export const loadEntityStage = (services: StageServices, runId: string, direction: Direction, entity: Entity) =>
+  Effect.gen(function* () {
+    const { state, progress } = services
+    const target = services.gateways[direction.to]
+    const write = writerOf(target, entity)
+    yield* recordUnsent(services, runId, direction, entity)
+    const total = (yield* state.read("count writes", (reader) => reader.plan.openWrites(runId)))
+      .filter((w) => w.entity === entity)
+      .reduce((n, w) => n + w.count, 0)
+    const what = `${entity} → ${direction.to}`
+    yield* progress.start(what, total)
     // Creates and updates go in separate groups: an AutoLeap bulk call is one or the other.
-    const toWrite = items.filter(writes)
-    const ordered = [...toWrite.filter((i) => i.action === "create"), ...toWrite.filter((i) => i.action !== "create")]
-    for (const group of groups(ordered, ctx.groupSize)) {
-      let pending: ReadonlyArray<Pending<R>> = group.map((item) => ({ item, request: requestOf(item, ctx.ownerOf), linkedExisting: false }))
-      for (let round = 1; pending.length > 0; round++) {
-        if (round > MAX_ROUNDS) {
-          return yield* Effect.fail(
-            new RunAborted({ message: `${pending.length} write(s) to ${ctx.direction.to} still have no known outcome after ${MAX_ROUNDS} tries; run 'shopbridge resume' once the API answers again` })
-          )
-        }
-        // Same action per group for bulk APIs: a 409 turns a create into an update, sent in its own group.
-        const creates = pending.filter((p) => p.request.action === "create")
-        const updates = pending.filter((p) => p.request.action === "update")
-        const next: Array<Pending<R>> = []
-        for (const sub of [creates, updates]) if (sub.length > 0) next.push(...(yield* sendGroup(gateway, ctx, sub, results)))
-        pending = next
-      }
-      yield* ctx.onProgress(group.length)
+    for (const phase of ["creates", "updates"] as const) {
+      yield* planRows(state, runId, entity, phase, target.groupSize).pipe(
+        Stream.grouped(target.groupSize),
+        Stream.runForEach((group) =>
+          Effect.gen(function* () {
+            let pending: ReadonlyArray<Pending> = yield* Effect.forEach(group, (row) =>
+              Effect.map(requestOf(state, direction, row), (request) => ({ row, request, linkedExisting: false })))
+            for (let round = 1; pending.length > 0; round++) {
+              if (round > MAX_ROUNDS) {
+                return yield* new RunAborted({
+                  message: `${pending.length} write(s) to ${direction.to} still have no known outcome after ${MAX_ROUNDS} tries; run 'shopbridge resume' once the API answers again`
+                })
+              }
+              // Same action per group for bulk APIs: a 409 turns a create into an update, sent in its own group.
+              const next: Array<Pending> = []
+              for (const action of ["create", "update"] as const) {
+                const sub = pending.filter((p) => p.request.action === action)
+                if (sub.length > 0) next.push(...(yield* sendGroup(services, runId, direction, write, sub)))
+              }
+              pending = next
+            }
+            yield* progress.advance(what, group.length)
+          })
+        )
+      )
     }
-    return results
+    yield* progress.finish(what)
+    return total
   })

@@ -13,11 +13,14 @@ import { latestSchemaVersion, migrate } from "./migrations.js"
 import type {
   Checkpoint, CheckpointKey, Conflict, ConflictInput, ConflictResolution, Entity, FinishRun, Link, LinkInput, LockHolder,
   LedgerEntry, QuarantineEntry, QuarantineInput, RecordedIntents, RecordKey, Run, RunCounter, RunWarning, SaveCheckpoint,
-  SettleBatch, ShopPair, StartRun, System, TagColor, WriteIntent
+  PlanItemInput, PlanItemRow, PlanOutcomeKind, SettleBatch, ShopPair, SnapshotInfo, SnapshotRecordInput, StartRun, System, TagColor,
+  WriteIntent
 } from "./model.js"
+import { plansTable } from "./plans.js"
 import { quarantineTable } from "./quarantine.js"
 import { runsTable } from "./runs.js"
 import { shopPairsTable, type StoredShopPair } from "./shopPairs.js"
+import { snapshotsTable } from "./snapshots.js"
 import { tagPaletteTable } from "./tagPalette.js"
 import { inTransaction, type TransactionMode } from "./transaction.js"
 
@@ -90,6 +93,34 @@ export interface PairState {
   readonly resolveConflict: (id: number, resolution: Exclude<ConflictResolution, "open">) => Effect.Effect<boolean, StateError>
   readonly conflicts: (filter?: { readonly runId?: string; readonly openOnly?: boolean }) => Effect.Effect<ReadonlyArray<Conflict>, StateError>
 
+  // snapshots and plans (the staged pipeline)
+  /** A fresh snapshot of one system's entity for a run (one a resumed run took before is replaced). */
+  readonly beginSnapshot: (runId: string, system: System, entity: Entity) => Effect.Effect<number, StateError>
+  /** One page of records, in one transaction. */
+  readonly appendSnapshot: (snapshotId: number, records: ReadonlyArray<SnapshotRecordInput>) => Effect.Effect<void, StateError>
+  readonly completeSnapshot: (snapshotId: number) => Effect.Effect<void, StateError>
+  readonly snapshotOf: (runId: string, system: System, entity: Entity) => Effect.Effect<Option.Option<SnapshotInfo>, StateError>
+  /** Plan rows, in one transaction. */
+  readonly recordPlan: (runId: string, items: ReadonlyArray<PlanItemInput>) => Effect.Effect<void, StateError>
+  /** Drops the rows of a run's plan that were not carried out (a resumed run plans them again). */
+  readonly clearOpenPlan: (runId: string, entity: Entity) => Effect.Effect<number, StateError>
+  /** A write an earlier attempt left open turned out to have landed: its plan row is done. */
+  readonly settlePlanBySource: (runId: string, entity: Entity, sourceId: string, outcome: PlanOutcomeKind, targetId: string | null) => Effect.Effect<number, StateError>
+  /** `apply`: the dry run's plan becomes the applying run's, and the dry run is marked as applied by it. */
+  readonly adoptPlan: (dryRunId: string, runId: string) => Effect.Effect<number, StateError>
+  /**
+   * Synchronous reads for a stage that decides record by record (planning a chunk, settling open writes): one
+   * read transaction, no Effect per lookup.
+   */
+  readonly read: <A>(operation: string, f: (reader: StoreReader) => A) => Effect.Effect<A, StateError>
+  /**
+   * The plan rows reported as `kind`, read one at a time as the caller iterates (actions.csv): synchronous, and never
+   * all in memory. Iterate it to the end before the next write on this store.
+   */
+  readonly planRowsOfKind: (runId: string, kind: string) => Iterable<PlanItemRow>
+  /** Snapshots and plan rows no run can use any more are removed. */
+  readonly prune: Effect.Effect<void, StateError>
+
   // tag palette
   readonly setTagColors: (colors: ReadonlyArray<TagColor>, options?: { readonly overwrite?: boolean }) => Effect.Effect<void, StateError>
   readonly tagPalette: Effect.Effect<ReadonlyArray<TagColor>, StateError>
@@ -109,6 +140,13 @@ export interface StateStoreService {
   readonly runWarnings: (runId: string) => Effect.Effect<ReadonlyArray<RunWarning>, StateError>
   /** `["ok"]` for a sound file. */
   readonly integrityCheck: Effect.Effect<ReadonlyArray<string>, StateError>
+}
+
+/** The synchronous lookups of `PairState.read`, scoped to the pair. */
+export interface StoreReader {
+  readonly snapshots: Omit<ReturnType<typeof snapshotsTable>, "begin" | "append" | "complete" | "find" | "prune">
+  readonly plan: Pick<ReturnType<typeof plansTable>, "isSettled" | "bySource" | "isTargetTaken" | "chunk" | "counts" | "openWrites" | "ofKind" | "withWarnings" | "drifted" | "verification" | "mismatches">
+  readonly link: (entity: Entity, system: System, id: string) => Link | undefined
 }
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
@@ -132,6 +170,8 @@ const buildService = (db: Database.Database, path: string): StateStoreService =>
   const quarantineT = quarantineTable(db)
   const conflictsT = conflictsTable(db)
   const paletteT = tagPaletteTable(db)
+  const snapshotsT = snapshotsTable(db)
+  const plansT = plansTable(db)
 
   const attempt = attemptWith
   // Every write is IMMEDIATE: a deferred transaction that reads and then writes can hit SQLITE_BUSY without the busy
@@ -189,6 +229,12 @@ const buildService = (db: Database.Database, path: string): StateStoreService =>
       })
 
     const releaseLock = (runId: string) => write("release lock", () => void locksT.release(pairId, runId))
+
+    const reader: StoreReader = {
+      snapshots: snapshotsT,
+      plan: plansT,
+      link: (entity, system, id) => linksT.by(pairId, entity, system, id)
+    }
 
     return {
       pairId,
@@ -286,6 +332,7 @@ const buildService = (db: Database.Database, path: string): StateStoreService =>
             quarantineT.record(pairId, batch.runId, batch.quarantine ?? [], now)
             runsT.addWarnings(batch.runId, batch.warnings ?? [])
             conflictsT.record(pairId, batch.runId, batch.conflicts ?? [], now)
+            plansT.settle(batch.planOutcomes ?? [])
             return Either.right(undefined)
           }))
       ,
@@ -303,6 +350,31 @@ const buildService = (db: Database.Database, path: string): StateStoreService =>
       resolveConflict: (id, resolution) =>
         Effect.flatMap(isoNow, (now) => write("resolve conflict", () => conflictsT.resolve(pairId, id, resolution, now))),
       conflicts: (filter) => attempt("read conflicts", () => conflictsT.list(pairId, filter ?? {})),
+
+      beginSnapshot: (runId, system, entity) =>
+        Effect.flatMap(isoNow, (now) => write("begin snapshot", () => snapshotsT.begin(pairId, runId, system, entity, now))),
+      appendSnapshot: (snapshotId, records) => write("record snapshot page", () => snapshotsT.append(snapshotId, records)),
+      completeSnapshot: (snapshotId) => write("complete snapshot", () => snapshotsT.complete(snapshotId)),
+      snapshotOf: (runId, system, entity) =>
+        attempt("read snapshot", () => Option.fromNullable(snapshotsT.find(pairId, runId, system, entity))),
+      recordPlan: (runId, items) => write("record plan", () => plansT.insert(runId, items)),
+      clearOpenPlan: (runId, entity) => write("clear open plan rows", () => plansT.clearOpen(runId, entity)),
+      settlePlanBySource: (runId, entity, sourceId, outcome, targetId) =>
+        write("settle plan row", () => plansT.settleBySource(runId, entity, sourceId, outcome, targetId)),
+      adoptPlan: (dryRunId, runId) =>
+        transact("adopt plan", () =>
+          Either.flatMap(requireRunOfPair(dryRunId), () => {
+            if (!runsT.markApplied(dryRunId, runId)) {
+              return Either.left(new StateError({ operation: "adopt plan", detail: `the plan of run ${dryRunId} was already applied` }))
+            }
+            return Either.right(plansT.copy(dryRunId, runId))
+          })),
+      planRowsOfKind: (runId, kind) => plansT.eachOfKind(runId, kind),
+      read: (operation, f) => attempt(operation, () => db.transaction(() => f(reader))()),
+      prune: write("prune snapshots and plans", () => {
+        snapshotsT.prune(pairId)
+        plansT.prune(pairId)
+      }),
 
       setTagColors: (colors, options) => write("set tag colours", () => paletteT.set(pairId, colors, options?.overwrite ?? true)),
       tagPalette: attempt("read tag palette", () => paletteT.all(pairId)),

@@ -4,3 +4,5 @@ export { StateStore, makeStateStore, newRunId, defaultLockStaleAfter } from "./S
 export type { LockOptions, PairState, StateStoreService } from "./StateStore.js"
 export { latestSchemaVersion } from "./migrations.js"
 export type { OpenOptions, Synchronous } from "./database.js"
+export type { StoreReader } from "./StateStore.js"
+export type { PlanKindCount } from "./plans.js"

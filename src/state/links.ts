@@ -12,6 +12,7 @@ interface LinkRow {
   readonly autogms_hash_seen: string | null
   readonly autogms_hash_written: string | null
   readonly sidecar: string | null
+  readonly base: string | null
   readonly updated_at: string
 }
 
@@ -23,11 +24,12 @@ const toLink = (row: LinkRow): Link => ({
   autoleap: { seen: row.autoleap_hash_seen, written: row.autoleap_hash_written },
   autogms: { seen: row.autogms_hash_seen, written: row.autogms_hash_written },
   sidecar: fromJson(row.sidecar),
+  base: fromJson(row.base),
   updatedAt: row.updated_at
 })
 
 const columns = `entity, autoleap_id, autogms_id, natural_key, autoleap_hash_seen, autoleap_hash_written,
-  autogms_hash_seen, autogms_hash_written, sidecar, updated_at`
+  autogms_hash_seen, autogms_hash_written, sidecar, base, updated_at`
 
 interface UpsertParams {
   readonly pairId: number
@@ -40,9 +42,11 @@ interface UpsertParams {
   readonly autogmsSeen: string | null
   readonly autogmsWritten: string | null
   readonly sidecar: string | null
+  readonly base: string | null
   readonly now: string
   readonly naturalKeyGiven: number
   readonly sidecarGiven: number
+  readonly baseGiven: number
 }
 
 export const linksTable = (db: Database.Database) => {
@@ -50,9 +54,9 @@ export const linksTable = (db: Database.Database) => {
   // target fail the whole batch instead of silently merging two records into one.
   const upsert = db.prepare<UpsertParams>(
     `INSERT INTO links (pair_id, entity, autoleap_id, autogms_id, natural_key, autoleap_hash_seen, autoleap_hash_written,
-       autogms_hash_seen, autogms_hash_written, sidecar, updated_at)
+       autogms_hash_seen, autogms_hash_written, sidecar, base, updated_at)
      VALUES (@pairId, @entity, @autoleapId, @autogmsId, @naturalKey, @autoleapSeen, @autoleapWritten,
-       @autogmsSeen, @autogmsWritten, @sidecar, @now)
+       @autogmsSeen, @autogmsWritten, @sidecar, @base, @now)
      ON CONFLICT (pair_id, entity, autoleap_id) DO UPDATE SET
        autogms_id = excluded.autogms_id,
        natural_key = CASE WHEN @naturalKeyGiven = 1 THEN excluded.natural_key ELSE natural_key END,
@@ -61,6 +65,7 @@ export const linksTable = (db: Database.Database) => {
        autogms_hash_seen = coalesce(excluded.autogms_hash_seen, autogms_hash_seen),
        autogms_hash_written = coalesce(excluded.autogms_hash_written, autogms_hash_written),
        sidecar = CASE WHEN @sidecarGiven = 1 THEN excluded.sidecar ELSE sidecar END,
+       base = CASE WHEN @baseGiven = 1 THEN excluded.base ELSE base END,
        updated_at = excluded.updated_at`
   )
   const byAutoleap = db.prepare<[number, Entity, string], LinkRow>(
@@ -88,8 +93,9 @@ export const linksTable = (db: Database.Database) => {
           pairId, entity: l.entity, autoleapId: l.autoleapId, autogmsId: l.autogmsId, naturalKey: l.naturalKey ?? null,
           autoleapSeen: l.autoleap?.seen ?? null, autoleapWritten: l.autoleap?.written ?? null,
           autogmsSeen: l.autogms?.seen ?? null, autogmsWritten: l.autogms?.written ?? null,
-          sidecar: toJson(l.sidecar), now,
-          naturalKeyGiven: l.naturalKey === undefined ? 0 : 1, sidecarGiven: l.sidecar === undefined ? 0 : 1
+          sidecar: toJson(l.sidecar), base: toJson(l.base), now,
+          naturalKeyGiven: l.naturalKey === undefined ? 0 : 1, sidecarGiven: l.sidecar === undefined ? 0 : 1,
+          baseGiven: l.base === undefined ? 0 : 1
         })
       }
     },

@@ -168,6 +168,79 @@ export const migrations: ReadonlyArray<Migration> = [
         PRIMARY KEY (pair_id, name_key)
       ) STRICT, WITHOUT ROWID;
     `
+  },
+  {
+    version: 3,
+    description: "staged pipeline: snapshots of both sides, the plan table, link memory (base record), applied plans",
+    sql: `
+      -- The last-synced model record of a link: the base of a three-way merge.
+      ALTER TABLE links ADD COLUMN base TEXT;
+      -- A dry run whose plan was written by \`apply\`: the run that applied it.
+      ALTER TABLE runs ADD COLUMN applied_by TEXT;
+
+      -- One extract of one system's entity for one run. Kept while its run can be resumed or applied, and the latest
+      -- per shop pair and direction; the rest are pruned.
+      CREATE TABLE snapshots (
+        id         INTEGER PRIMARY KEY,
+        pair_id    INTEGER NOT NULL REFERENCES shop_pairs(id),
+        run_id     TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        system     TEXT NOT NULL CHECK (system IN ('autoleap', 'autogms')),
+        entity     TEXT NOT NULL CHECK (entity IN ('customers', 'vehicles')),
+        started_at TEXT NOT NULL,
+        complete   INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
+        UNIQUE (run_id, system, entity)
+      ) STRICT;
+
+      -- One record as read, mapped to the model; natural keys in their own columns so matching is an indexed lookup.
+      CREATE TABLE snapshot_records (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        source_id   TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        updated_ms  INTEGER,
+        email       TEXT,
+        phone       TEXT,
+        vin         TEXT,
+        plate       TEXT,
+        name_key    TEXT,
+        hash        TEXT NOT NULL,
+        mapped      TEXT NOT NULL,
+        UNIQUE (snapshot_id, source_id)
+      ) STRICT;
+      CREATE INDEX snapshot_records_email ON snapshot_records (snapshot_id, email) WHERE email IS NOT NULL;
+      CREATE INDEX snapshot_records_phone ON snapshot_records (snapshot_id, phone) WHERE phone IS NOT NULL;
+      CREATE INDEX snapshot_records_vin ON snapshot_records (snapshot_id, vin) WHERE vin IS NOT NULL;
+      CREATE INDEX snapshot_records_plate ON snapshot_records (snapshot_id, plate) WHERE plate IS NOT NULL;
+      CREATE INDEX snapshot_records_name ON snapshot_records (snapshot_id, name_key) WHERE name_key IS NOT NULL;
+      CREATE INDEX snapshot_records_hash ON snapshot_records (snapshot_id, hash);
+
+      -- One decision per source record of a run, and what became of it when it was carried out.
+      CREATE TABLE plan_items (
+        id              INTEGER PRIMARY KEY,
+        run_id          TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        from_system     TEXT NOT NULL CHECK (from_system IN ('autoleap', 'autogms')),
+        to_system       TEXT NOT NULL CHECK (to_system IN ('autoleap', 'autogms')),
+        entity          TEXT NOT NULL CHECK (entity IN ('customers', 'vehicles')),
+        source_id       TEXT NOT NULL,
+        action          TEXT NOT NULL CHECK (action IN ('create', 'update', 'link', 'unchanged', 'skip', 'quarantine')),
+        writes          INTEGER NOT NULL CHECK (writes IN (0, 1)),
+        target_id       TEXT,
+        owner_source_id TEXT,
+        source_hash     TEXT NOT NULL,
+        hash            TEXT NOT NULL,
+        lookup_key      TEXT NOT NULL,
+        label           TEXT NOT NULL,
+        reason_code     TEXT,
+        detail          TEXT NOT NULL,
+        drift           TEXT CHECK (drift IN ('replanned', 'held')),
+        outcome         TEXT CHECK (outcome IN ('written', 'existing', 'linked', 'rejected')),
+        outcome_target_id TEXT,
+        outcome_detail  TEXT,
+        verified        INTEGER CHECK (verified IN (0, 1)),
+        UNIQUE (run_id, entity, source_id)
+      ) STRICT;
+      CREATE INDEX plan_items_by_target ON plan_items (run_id, entity, target_id) WHERE target_id IS NOT NULL;
+      CREATE INDEX plan_items_to_write ON plan_items (run_id, entity, id) WHERE writes = 1 AND outcome IS NULL;
+    `
   }
 ]
 

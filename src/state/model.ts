@@ -3,10 +3,13 @@
  * them. Ids are plain strings here because the store is system-neutral; the pipeline keeps its branded ids.
  */
 
-export type System = "autoleap" | "autogms"
-export type Entity = "customers" | "vehicles"
+import type { Entity } from "../domain/entity.js"
+import type { SystemName } from "../domain/ids.js"
+
+export type { Entity } from "../domain/entity.js"
+export { entities } from "../domain/entity.js"
+export type System = SystemName
 export const systems: ReadonlyArray<System> = ["autoleap", "autogms"]
-export const entities: ReadonlyArray<Entity> = ["customers", "vehicles"]
 
 /** One AutoLeap company paired with one autoGMS garage; every row in the store belongs to exactly one pair. */
 export interface ShopPair {
@@ -63,8 +66,10 @@ export interface Run {
   /** How many times `resume` has picked this run up again. */
   readonly resumes: number
   readonly error: string | null
-  /** The report JSON stored when the run finished (null while it runs). */
+  /** The report's summary stored when the run finished (null while it runs). */
   readonly report: unknown
+  /** A dry run whose plan `apply` wrote: the applying run. */
+  readonly appliedBy: string | null
 }
 
 export interface FinishRun {
@@ -131,6 +136,8 @@ export interface LinkInput {
   readonly autogms?: SideHashes
   /** What the other side cannot hold; absent keeps the stored sidecar, null clears it. */
   readonly sidecar?: unknown
+  /** The last-synced model record (the base of a three-way merge); absent keeps the stored one. */
+  readonly base?: unknown
 }
 
 export interface StoredHashes {
@@ -146,6 +153,7 @@ export interface Link {
   readonly autoleap: StoredHashes
   readonly autogms: StoredHashes
   readonly sidecar: unknown
+  readonly base: unknown
   readonly updatedAt: string
 }
 
@@ -270,4 +278,111 @@ export interface SettleBatch {
   readonly quarantine?: ReadonlyArray<QuarantineInput>
   readonly warnings?: ReadonlyArray<RunWarning>
   readonly conflicts?: ReadonlyArray<ConflictInput>
+  /** What became of the plan items the batch carried out. */
+  readonly planOutcomes?: ReadonlyArray<PlanOutcome>
+}
+
+// ── snapshots ───────────────────────────────────────────────────────────────────────────────────────────────────
+/** The natural keys of mapping.md in their own indexed columns (values without the kind prefix), and the name key. */
+export type SnapshotKeyField = "email" | "phone" | "vin" | "plate" | "nameKey"
+export type SnapshotKeys = Readonly<Record<SnapshotKeyField, string | null>>
+
+export interface SnapshotInfo {
+  readonly id: number
+  readonly runId: string
+  readonly system: System
+  readonly entity: Entity
+  readonly startedAt: string
+  /** Every page was read. */
+  readonly complete: boolean
+}
+
+export interface SnapshotRecordInput {
+  readonly sourceId: string
+  /** The server's updated timestamp. */
+  readonly updatedAt: string
+  readonly keys: SnapshotKeys
+  /** Content hash of the record as its system stores it. */
+  readonly hash: string
+  /** The record mapped to the model, with its sidecar and findings (JSON). */
+  readonly mapped: unknown
+}
+
+export interface SnapshotRecord {
+  /** Order of arrival: chunks are read in this order. */
+  readonly position: number
+  readonly sourceId: string
+  readonly updatedAt: string
+  readonly hash: string
+  readonly mapped: unknown
+}
+
+// ── plan ────────────────────────────────────────────────────────────────────────────────────────────────────────
+export type PlanAction = "create" | "update" | "link" | "unchanged" | "skip" | "quarantine"
+/** A drifted record (changed in the source after a dry run): re-planned, or left alone under `apply --strict`. */
+export type PlanDrift = "replanned" | "held"
+/**
+ * What became of a planned write: written; written to an existing record a 409 pointed at; linked without a write;
+ * refused by the target (quarantined).
+ */
+export type PlanOutcomeKind = "written" | "existing" | "linked" | "rejected"
+
+export interface PlanItemInput {
+  readonly from: System
+  readonly to: System
+  readonly entity: Entity
+  readonly sourceId: string
+  readonly action: PlanAction
+  /** Carrying it out sends a write. */
+  readonly writes: boolean
+  readonly targetId: string | null
+  /** Vehicles: the owner's id on the source system (resolved to the target when the vehicle is written). */
+  readonly ownerSourceId: string | null
+  /** The source record's hash as read: `apply` compares it with the source now. */
+  readonly sourceHash: string
+  readonly hash: string
+  readonly lookupKey: string
+  readonly label: string
+  readonly reasonCode: string | null
+  /** Everything else the load and the report need (JSON): records, sidecars, changes, warnings, reason. */
+  readonly detail: unknown
+  readonly drift?: PlanDrift | null
+}
+
+export interface PlanItemRow extends PlanItemInput {
+  readonly id: number
+  readonly runId: string
+  readonly drift: PlanDrift | null
+  readonly outcome: PlanOutcomeKind | null
+  readonly outcomeTargetId: string | null
+  readonly outcomeDetail: unknown
+  readonly verified: boolean | null
+}
+
+export interface PlanOutcome {
+  readonly planItemId: number
+  readonly outcome: PlanOutcomeKind
+  readonly targetId?: string | null
+  /** JSON: the refusal, or the fields that differ after the write. */
+  readonly detail?: unknown
+  /** Whether the target holds what was planned (null: not known, e.g. linked without a read). */
+  readonly verified?: boolean | null
+}
+
+/** Which rows a stage walks through. */
+export type PlanPhase =
+  /** Writes not yet carried out, creates first. */
+  | "creates"
+  | "updates"
+  /** Links by natural key that need no write, not yet recorded. */
+  | "linkOnly"
+  | "quarantine"
+  | "all"
+
+/** How a planned record is counted in a report: its action, or what its outcome turned it into. */
+export interface PlanCount {
+  readonly from: System
+  readonly entity: Entity
+  readonly kind: "create" | "update" | "link" | "unchanged" | "skip" | "quarantine"
+  readonly count: number
 }

@@ -16,6 +16,7 @@ interface RunRow {
   readonly resumes: number
   readonly error: string | null
   readonly report: string | null
+  readonly applied_by: string | null
 }
 
 const toRun = (row: RunRow): Run => ({
@@ -30,7 +31,8 @@ const toRun = (row: RunRow): Run => ({
   finishedAt: row.finished_at,
   resumes: row.resumes,
   error: row.error,
-  report: fromJson(row.report)
+  report: fromJson(row.report),
+  appliedBy: row.applied_by
 })
 
 const selectRun = `
@@ -56,6 +58,9 @@ export const runsTable = (db: Database.Database) => {
   )
   const interruptIfRunning = db.prepare<[string, string]>(
     `UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'`
+  )
+  const markApplied = db.prepare<[string, string]>(
+    `UPDATE runs SET applied_by = ? WHERE id = ? AND dry_run = 1 AND applied_by IS NULL`
   )
   const bump = db.prepare<[string, System, Entity, string, number]>(
     `INSERT INTO run_counters (run_id, source, entity, counter, value) VALUES (?, ?, ?, ?, ?)
@@ -87,6 +92,8 @@ export const runsTable = (db: Database.Database) => {
       finish.run(input.status, now, toJson(input.report), input.error ?? null, runId).changes,
     reopen: (runId: string): number => reopen.run(runId).changes,
     interruptIfRunning: (runId: string, now: string): number => interruptIfRunning.run(now, runId).changes,
+    /** False when the run is not a dry run or its plan was applied already. */
+    markApplied: (dryRunId: string, byRunId: string): boolean => markApplied.run(byRunId, dryRunId).changes === 1,
     bumpCounters: (runId: string, increments: ReadonlyArray<CounterIncrement>): void => {
       for (const c of increments) if (c.by !== 0) bump.run(runId, c.from, c.entity, c.counter, c.by)
     },

@@ -1,6 +1,6 @@
 import { Args, Command } from "@effect/cli"
 import { Console, Effect } from "effect"
-import { loadMappingFile } from "../../mapping/mappingFile.js"
+import { loadMappingFile } from "../../config/mappingFile.js"
 import { UsageError } from "../exit.js"
 
 /** `shopbridge mapping check FILE`: one line either way; a bad file exits 2 naming the file, the path inside it and the problem. */

@@ -96,6 +96,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
 
   const customers: EntityGateway<Customer> = {
     read: client.customers().pipe(Stream.mapError(abort), Stream.map(toCustomer)),
+    readChanged: (since) => client.customers({ updatedSince: since }).pipe(Stream.mapError(abort), Stream.map(toCustomer)),
     write: (requests) =>
       Effect.forEach(
         requests,
@@ -110,6 +111,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
 
   const vehicles: EntityGateway<Vehicle> = {
     read: client.vehicles().pipe(Stream.mapError(abort), Stream.map(toVehicle)),
+    readChanged: (since) => client.vehicles({ updatedSince: since }).pipe(Stream.mapError(abort), Stream.map(toVehicle)),
     write: (requests) =>
       Effect.forEach(
         requests,
@@ -126,6 +128,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
   return {
     system: "autogms",
     groupSize: 24,
+    capabilities: { clearsFields: true, secondaryPhoneAlone: true },
     check: client.garage.pipe(
       Effect.map(({ garage, distanceUnit }) =>
         `autoGMS garage ${garage.id} (${garage.name}) is reachable; distances in ${distanceUnit ?? "an unknown unit"}`

@@ -145,6 +145,7 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
 
   const customers: EntityGateway<Customer> = {
     read: readCustomers(),
+    readChanged: (since) => readCustomers(since),
     write: (requests) =>
       bulkWrite<Customer>(
         {
@@ -163,6 +164,7 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
 
   const vehicles: EntityGateway<Vehicle> = {
     read: readVehicles(),
+    readChanged: (since) => readVehicles(since),
     write: (requests) => {
       // A vehicle whose owner cannot be named is refused here, before the batch, so it cannot sink the others.
       const items = requests.map((r) => modelVehicleToAutoleap(r.record, r.sidecar, ctx(), () => r.ownerId ?? null))
@@ -194,6 +196,8 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
   return {
     system: "autoleap",
     groupSize: 100,
+    // Its updates merge (a field left out keeps its value; null is refused), and it has no second phone without a first.
+    capabilities: { clearsFields: false, secondaryPhoneAlone: false },
     check: client.checkCompany.pipe(
       Effect.map((company) => `AutoLeap company ${company.companyId} (${company.name}) is reachable`),
       Effect.mapError((e) => (e._tag === "AutoleapCompanyUnavailable" ? new RunAborted({ message: e.message }) : abort(e)))

@@ -11,9 +11,9 @@ import type { Vehicle } from "../../domain/vehicle.js"
 import type { RequestCounts } from "../../http/counters.js"
 import type { Mapped } from "../../mapping/index.js"
 import type { RequestNeed } from "../../report/index.js"
-import type { AutogmsVinLookup } from "../../sources/autogms/schema.js"
+import type { VinLookup } from "../../mapping/index.js"
 import type { RunAborted } from "../errors.js"
-import type { Entity, ModelRecord, Reason } from "../plan.js"
+import type { Entity, ModelRecord, Reason, TargetCapabilities } from "../plan.js"
 
 export interface WriteRequest<R extends ModelRecord> {
   readonly action: "create" | "update"
@@ -40,7 +40,10 @@ export type WriteOutcome<R extends ModelRecord> =
   | { readonly _tag: "Unknown"; readonly message: string }
 
 export interface EntityGateway<R extends ModelRecord> {
+  /** Every record, page by page. */
   readonly read: Stream.Stream<Mapped<R>, RunAborted>
+  /** Records updated at or after `since` by the server's clock (the client reads from a little before it). */
+  readonly readChanged: (since: Date) => Stream.Stream<Mapped<R>, RunAborted>
   /** One group of writes (at most `groupSize`); one outcome per request, in order. */
   readonly write: (requests: ReadonlyArray<WriteRequest<R>>) => Effect.Effect<ReadonlyArray<WriteOutcome<R>>, RunAborted>
 }
@@ -49,6 +52,8 @@ export interface Gateway {
   readonly system: SystemName
   /** Writes per group: one bulk request (AutoLeap) or one round of concurrent requests (autoGMS). */
   readonly groupSize: number
+  /** What the system can hold as a target (the plan compares with what it will really store). */
+  readonly capabilities: TargetCapabilities
   /** Credentials work and the shop is reachable; returns a line describing it. */
   readonly check: Effect.Effect<string, RunAborted>
   /** How many records the system holds (one cheap call), for the estimate before reading. */
@@ -59,7 +64,7 @@ export interface Gateway {
   /** What the run needs at the configured limits, given the records to read and write on this system. */
   readonly estimate: (work: Workload) => ReadonlyArray<RequestNeed>
   /** Make and model from a VIN (autoGMS only); null when the lookup gives nothing. */
-  readonly vinLookup?: (vin: string) => Effect.Effect<AutogmsVinLookup | null>
+  readonly vinLookup?: (vin: string) => Effect.Effect<VinLookup | null>
 }
 
 export interface Workload {

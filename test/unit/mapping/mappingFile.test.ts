@@ -6,7 +6,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { NodeContext } from "@effect/platform-node"
 import { cli } from "../../../src/cli/Cli.js"
-import { loadDefaultMapping, loadMappingFile, parseMappingFile } from "../../../src/mapping/mappingFile.js"
+import { loadDefaultMapping, loadMappingFile } from "../../../src/config/mappingFile.js"
+import { parseMappingFile } from "../../../src/mapping/mappingFile.js"
 import { defaultMapping } from "./support.js"
 
 const problem = (text: string) => {

@@ -80,7 +80,7 @@ describe("MISSING_MAKE_MODEL", () => {
   it("filled from the VIN lookup when a valid VIN exists", () => {
     const m = autoleapVehicleToModel(alVehicle({ make: null, model: " ", vin: VALID_VIN }), ctx)
     expect(needsVinLookup(m.record, ctx)).toBe(true)
-    const enriched = applyVinLookup(m, { vin: VALID_VIN, valid: true, checkDigitValid: true, make: "Honda", model: "Accord", year: 2003, manufacturer: "Honda" })
+    const enriched = applyVinLookup(m, { valid: true, make: "Honda", model: "Accord" })
     expect(enriched.record).toMatchObject({ make: "Honda", model: "Accord" })
     expect(validateVehicleFor("autogms", enriched, ctx, { resolveCustomerId: linkedOwner }).ok).toBe(true)
   })
@@ -91,7 +91,7 @@ describe("MISSING_MAKE_MODEL", () => {
   })
   it("still missing after the lookup → quarantined", () => {
     const m = autoleapVehicleToModel(alVehicle({ make: null, vin: VALID_VIN }), ctx)
-    const after = applyVinLookup(m, { vin: VALID_VIN, valid: true, checkDigitValid: true, make: null, model: null, year: null, manufacturer: null })
+    const after = applyVinLookup(m, { valid: true, make: null, model: null })
     const v = validateVehicleFor("autogms", after, ctx, { resolveCustomerId: linkedOwner, vinLookupTried: true })
     expect(v.ok ? "" : v.quarantine.message).toContain("VIN lookup could not fill it")
   })

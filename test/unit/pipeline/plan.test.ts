@@ -3,7 +3,14 @@ import { emptyCustomerFields, type Customer } from "../../../src/domain/customer
 import { customerRef } from "../../../src/domain/ids.js"
 import { emptySidecar } from "../../../src/domain/sidecar.js"
 import type { Mapped } from "../../../src/mapping/index.js"
-import { asTargetWillHold, isProductOf, planEntity, storedHash, writes, type PlanInput } from "../../../src/pipeline/plan.js"
+import { asTargetWillHold, isProductOf, planEntity, storedHash, writes, type PlanInput, type PlanItem, type TargetCapabilities } from "../../../src/pipeline/plan.js"
+
+/** What autoGMS and AutoLeap declare they can hold as targets (their gateways say the same). */
+const AUTOGMS: TargetCapabilities = { clearsFields: true, secondaryPhoneAlone: true }
+const AUTOLEAP: TargetCapabilities = { clearsFields: false, secondaryPhoneAlone: false }
+
+const changesOf = (item: PlanItem<Customer> | undefined) => (item !== undefined && "changes" in item ? item.changes : undefined)
+const reasonOf = (item: PlanItem<Customer>) => ("reason" in item ? item.reason.code : undefined)
 
 const customer = (system: "autoleap" | "autogms", id: string, fields: Partial<Customer> = {}): Mapped<Customer> => ({
   record: {
@@ -25,6 +32,7 @@ const customer = (system: "autoleap" | "autogms", id: string, fields: Partial<Cu
 const plan = (over: Partial<PlanInput<Customer>>) =>
   planEntity<Customer>({
     direction: { from: "autoleap", to: "autogms" },
+    target: AUTOGMS,
     sources: [],
     targets: [],
     linkedTargetId: () => undefined,
@@ -47,7 +55,7 @@ describe("plan", () => {
     const targets = [customer("autogms", "g1", { email: "ada@example.com", notes: "old" })]
     const [differs] = plan({ sources: [customer("autoleap", "a1", { email: "ada@example.com", notes: "new" })], targets })
     expect(differs).toMatchObject({ action: "link", targetId: "g1" })
-    expect(differs!.changes).toEqual([{ field: "notes", before: "old", after: "new" }])
+    expect(changesOf(differs)).toEqual([{ field: "notes", before: "old", after: "new" }])
     expect(writes(differs!)).toBe(true)
 
     const [same] = plan({ sources: [customer("autoleap", "a1", { email: "ada@example.com", notes: "old" })], targets })
@@ -74,7 +82,7 @@ describe("plan", () => {
 
   it("quarantines what fails validation and skips what is excluded, with reasons", () => {
     const items = plan({ sources: [customer("autoleap", "a1", { firstName: null }), customer("autoleap", "a2", { archived: true })] })
-    expect(items.map((i) => [i.action, i.reason?.code])).toEqual([
+    expect(items.map((i) => [i.action, reasonOf(i)])).toEqual([
       ["quarantine", "MISSING_NAME"],
       ["skip", "ARCHIVED"]
     ])
@@ -95,10 +103,10 @@ describe("plan", () => {
 
   it("towards AutoLeap, a value the source lacks stays what the target has (AutoLeap cannot clear a field)", () => {
     const existing = customer("autoleap", "al1", { notes: "kept" }).record
-    const planned = asTargetWillHold(customer("autogms", "g1", { notes: null }).record, "autoleap", existing)
+    const planned = asTargetWillHold(customer("autogms", "g1", { notes: null }).record, AUTOLEAP, existing)
     expect(planned.notes).toBe("kept")
-    expect(asTargetWillHold(customer("autogms", "g1", { notes: null }).record, "autogms", existing).notes).toBeNull()
-    const secondOnly = asTargetWillHold(customer("autogms", "g1", { secondaryPhone: "+14155550100" }).record, "autoleap", undefined)
+    expect(asTargetWillHold(customer("autogms", "g1", { notes: null }).record, AUTOGMS, existing).notes).toBeNull()
+    const secondOnly = asTargetWillHold(customer("autogms", "g1", { secondaryPhone: "+14155550100" }).record, AUTOLEAP, undefined)
     expect([secondOnly.phone, secondOnly.secondaryPhone]).toEqual(["+14155550100", null])
   })
 

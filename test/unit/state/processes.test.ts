@@ -6,8 +6,8 @@ import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
-// The children run the compiled store, as the CLI would. Only src/state is compiled (it imports nothing else from
-// src), which keeps this file fast and independent of other modules' work in progress.
+// The children run the compiled store, as the CLI would. Only src/state and what it imports (src/domain) are compiled,
+// which keeps this file fast and independent of other modules' work in progress.
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, "../../..")
 const dir = mkdtempSync(join(tmpdir(), "shopbridge-state-processes-"))
@@ -16,7 +16,7 @@ beforeAll(() => {
   execFileSync(join(root, "node_modules/.bin/tsc"), [
     "--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--lib", "ES2023", "--types", "node",
     "--strict", "--skipLibCheck", "--esModuleInterop", "--sourceMap",
-    "--rootDir", "src/state", "--outDir", "dist/state", "src/state/index.ts"
+    "--rootDir", "src", "--outDir", "dist", "src/state/index.ts"
   ], { cwd: root, stdio: "pipe" })
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,0 +1,2 @@
+export const entities = ["customers", "vehicles"];
+//# sourceMappingURL=entity.js.map

@@ -1,0 +1,3 @@
+/** The kinds of record shopbridge moves; customers always before vehicles (a vehicle needs its owner). */
+export type Entity = "customers" | "vehicles"
+export const entities: ReadonlyArray<Entity> = ["customers", "vehicles"]

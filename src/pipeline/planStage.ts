@@ -1,0 +1,241 @@
+/**
+ * Plan: the source snapshot of one entity, chunk by chunk, through the pure per-record decision of plan.ts, fed by
+ * indexed lookups (the link by source id, else the target snapshot by natural key; shared keys by a grouped query;
+ * vehicle owners through links and the customer plan). Each decision is a row of the plan table.
+ */
+import { Effect } from "effect"
+import type { Customer } from "../domain/customer.js"
+import type { Entity } from "../domain/entity.js"
+import type { Finding } from "../domain/findings.js"
+import type { Sidecar } from "../domain/sidecar.js"
+import type { Vehicle } from "../domain/vehicle.js"
+import {
+  applyVinLookup,
+  isExcludedArchived,
+  needsVinLookup,
+  sharedKeyFields,
+  validateCustomerFor,
+  validateVehicleFor,
+  withholdSharedKeys,
+  type Mapped,
+  type SharedKeyField
+} from "../mapping/index.js"
+import { toJson } from "../mapping/json.js"
+import type { JsonValue } from "../report/index.js"
+import type { PlanItemInput, SnapshotRecord, StoreReader } from "../state/index.js"
+import { decide, storedHash, writes, type Direction, type ModelRecord, type PlanItem, type PlanLookups, type Reason, type TargetCapabilities } from "./plan.js"
+import { keyColumnOf, mappedOf } from "./snapshot.js"
+import type { SnapshotPair, StageServices } from "./stage.js"
+
+/** Source records decided per transaction. */
+const CHUNK = 500
+
+/** Everything a plan row carries besides its indexed columns: what the load writes and the report shows. */
+export interface PlanDetail {
+  /** The source record as it goes to the target; null where nothing is written or linked. */
+  readonly record: ModelRecord | null
+  readonly sourceSidecar: Sidecar | null
+  readonly targetSidecar: Sidecar | null
+  /** The matched target record's hash as it stands there (what the link has seen on the target). */
+  readonly targetHash: string | null
+  /** The record as the target will hold it: the base of the next sync. */
+  readonly planned: ModelRecord | null
+  readonly changes: ReadonlyArray<{ readonly field: string; readonly before: JsonValue; readonly after: JsonValue }>
+  readonly warnings: ReadonlyArray<Finding>
+  readonly reason: Reason | null
+}
+
+/** A plan row's detail, written by `planRowOf` in this same program. */
+export const detailOf = (detail: unknown): PlanDetail => detail as PlanDetail
+
+/** A short label for people: the customer's name, the vehicle's "2019 Toyota Camry · VIN". */
+export const labelOf = (record: ModelRecord): string => {
+  if (record.kind === "customer") {
+    const person = [record.firstName, record.lastName].filter((p) => p !== null).join(" ")
+    return person !== "" ? person : record.businessName ?? record.email ?? record.source.id
+  }
+  const name = [record.year, record.make, record.model].filter((p) => p !== null).join(" ")
+  return [name, record.vin ?? record.licensePlate].filter((p) => p !== null && p !== "").join(" · ") || record.source.id
+}
+
+/** The row of the plan table for one decision. */
+export const planRowOf = <R extends ModelRecord>(
+  item: PlanItem<R>,
+  direction: Direction,
+  entity: Entity,
+  sourceHash: string
+): PlanItemInput => {
+  const record = item.source.record
+  const matched = item.action === "update" || item.action === "link" || item.action === "unchanged" ? item : undefined
+  const carried = writes(item) || item.action === "link"
+  const detail: PlanDetail = {
+    record: carried ? record : null,
+    sourceSidecar: carried ? item.source.sidecar : null,
+    targetSidecar: carried && matched !== undefined ? matched.target.sidecar : null,
+    targetHash: matched === undefined ? null : storedHash(matched.target.record),
+    planned: !carried ? null : item.action === "create" ? item.planned : matched?.planned ?? null,
+    changes: matched === undefined ? [] : matched.changes.map((c) => ({ field: c.field, before: toJson(c.before) as JsonValue, after: toJson(c.after) as JsonValue })),
+    warnings: item.warnings,
+    reason: item.action === "quarantine" || item.action === "skip" ? item.reason : null
+  }
+  return {
+    from: direction.from,
+    to: direction.to,
+    entity,
+    sourceId: record.source.id,
+    action: item.action,
+    writes: writes(item),
+    targetId: matched?.targetId ?? null,
+    ownerSourceId: record.kind === "vehicle" ? record.owner?.id ?? null : null,
+    sourceHash,
+    hash: item.hash,
+    lookupKey: item.lookupKey,
+    label: labelOf(record),
+    reasonCode: detail.reason?.code ?? null,
+    detail
+  }
+}
+
+/** What the plan of one entity needs besides the records: fixed for the whole stage. */
+interface PlanScope {
+  readonly runId: string
+  readonly direction: Direction
+  readonly entity: Entity
+  readonly snapshots: SnapshotPair
+  readonly target: TargetCapabilities
+  /** Shared values of the source snapshot per key field (DUPLICATE_IN_SOURCE), from one grouped query each. */
+  readonly shared: ReadonlyMap<SharedKeyField, ReadonlySet<string>>
+}
+
+const idOn = (link: { readonly autoleapId: string; readonly autogmsId: string }, system: "autoleap" | "autogms") =>
+  system === "autoleap" ? link.autoleapId : link.autogmsId
+
+/**
+ * The owner's id on the target for a vehicle: its customer's link, else where the customer plan puts it (matched, or
+ * to be created), null when the owner is missing, quarantined or left out.
+ */
+export const ownerOnTarget = (reader: StoreReader, runId: string, direction: Direction, ownerSourceId: string | null): string | null => {
+  if (ownerSourceId === null) return null
+  const link = reader.link("customers", direction.from, ownerSourceId)
+  if (link !== undefined) return idOn(link, direction.to)
+  const planned = reader.plan.bySource(runId, "customers", ownerSourceId)
+  if (planned === undefined || planned.action === "quarantine" || planned.action === "skip" || planned.outcome === "rejected") return null
+  return planned.outcomeTargetId ?? planned.targetId ?? `(new customer for ${ownerSourceId})`
+}
+
+/** The lookups of plan.ts over the state store, for one chunk (`claimed` holds what this chunk matched so far). */
+const lookupsOver = <R extends ModelRecord>(reader: StoreReader, scope: PlanScope, claimed: Set<string>): PlanLookups<R> => {
+  const { snapshots, direction, entity, runId } = scope
+  const first = (rows: ReadonlyArray<SnapshotRecord>) => (rows.length === 0 ? undefined : rows[0])
+  return {
+    linkedTarget: (sourceId) => {
+      const link = reader.link(entity, direction.from, sourceId)
+      const row = link === undefined ? undefined : reader.snapshots.byId(snapshots.target, idOn(link, direction.to))
+      return row === undefined ? undefined : mappedOf<R>(row)
+    },
+    targetByKey: (key) => {
+      const column = keyColumnOf(key)
+      const row = column === undefined ? undefined : first(reader.snapshots.byKey(snapshots.target, column.field, column.value))
+      return row === undefined ? undefined : mappedOf<R>(row)
+    },
+    isClaimed: (targetId) =>
+      claimed.has(targetId) || reader.link(entity, direction.to, targetId) !== undefined || reader.plan.isTargetTaken(runId, entity, targetId),
+    claim: (targetId) => void claimed.add(targetId),
+    sameName: (nameKey) => {
+      const row = first(reader.snapshots.byKey(snapshots.target, "nameKey", nameKey))
+      return row === undefined ? undefined : mappedOf<Customer>(row)
+    }
+  }
+}
+
+/** Decides one chunk (records already enriched) and returns its plan rows. Synchronous: it runs inside one read. */
+const decideChunk = (
+  services: StageServices,
+  reader: StoreReader,
+  scope: PlanScope,
+  chunk: ReadonlyArray<{ readonly mapped: Mapped<ModelRecord>; readonly hash: string; readonly vinLookupTried: boolean }>
+): ReadonlyArray<PlanItemInput> => {
+  const { ctx } = services
+  const { direction, entity, runId } = scope
+  const claimed = new Set<string>()
+  const keeperOf = (field: SharedKeyField, value: string) =>
+    scope.shared.get(field)?.has(value) === true ? reader.snapshots.keeperOf(scope.snapshots.source, field, value) : undefined
+  const resolveCustomerId = (owner: Vehicle["owner"]) => ownerOnTarget(reader, runId, direction, owner?.id ?? null)
+  return chunk.map(({ mapped, hash, vinLookupTried }) => {
+    const source = withholdSharedKeys(mapped, keeperOf)
+    const record = source.record
+    const item =
+      record.kind === "customer"
+        ? decide<Customer>(
+            {
+              direction,
+              target: scope.target,
+              source: source as Mapped<Customer>,
+              excluded: isExcludedArchived(source, ctx),
+              validation: validateCustomerFor(direction.to, source as Mapped<Customer>, ctx)
+            },
+            lookupsOver<Customer>(reader, scope, claimed)
+          )
+        : decide<Vehicle>(
+            {
+              direction,
+              target: scope.target,
+              source: source as Mapped<Vehicle>,
+              excluded: isExcludedArchived(source, ctx),
+              validation: validateVehicleFor(direction.to, source as Mapped<Vehicle>, ctx, { resolveCustomerId, vinLookupTried }),
+              sourceOwner: resolveCustomerId(record.owner)
+            },
+            lookupsOver<Vehicle>(reader, scope, claimed)
+          )
+    return planRowOf<ModelRecord>(item, direction, entity, hash)
+  })
+}
+
+/** Vehicles missing make or model get them from the target's VIN lookup when the mapping allows it. */
+const enrich = (services: StageServices, direction: Direction, rows: ReadonlyArray<SnapshotRecord>) => {
+  const lookup = services.gateways[direction.to].vinLookup
+  return Effect.forEach(
+    rows,
+    (row) => {
+      const mapped = mappedOf<ModelRecord>(row)
+      const plain = { mapped, hash: row.hash, vinLookupTried: false }
+      const vehicle = mapped.record
+      if (lookup === undefined || vehicle.kind !== "vehicle" || vehicle.vin === null) return Effect.succeed(plain)
+      if (!needsVinLookup(vehicle, services.ctx) || isExcludedArchived(mapped, services.ctx)) return Effect.succeed(plain)
+      return Effect.map(lookup(vehicle.vin), (result) => ({ ...plain, mapped: applyVinLookup(mapped as Mapped<Vehicle>, result), vinLookupTried: true }))
+    },
+    { concurrency: 4 }
+  )
+}
+
+/**
+ * Plans one entity of a run from its snapshots. A resumed run keeps the rows it already carried out and plans the
+ * rest again (the target has moved on since). Returns how many rows were planned.
+ */
+export const planEntityStage = (services: StageServices, runId: string, direction: Direction, entity: Entity, snapshots: SnapshotPair) =>
+  Effect.gen(function* () {
+    const { state, progress } = services
+    yield* state.clearOpenPlan(runId, entity)
+    const fields = sharedKeyFields(entity === "customers" ? "customer" : "vehicle")
+    const shared = yield* state.read("find shared keys", (reader) =>
+      new Map(fields.map((field) => [field, reader.snapshots.sharedValues(snapshots.source, field)] as const)))
+    const scope: PlanScope = { runId, direction, entity, snapshots, target: services.gateways[direction.to].capabilities, shared }
+    const what = `planning ${entity}`
+    const total = yield* state.read("count snapshot", (reader) => reader.snapshots.count(snapshots.source))
+    yield* progress.start(what, total)
+    let after = 0
+    let planned = 0
+    for (;;) {
+      const rows = yield* state.read("read snapshot chunk", (reader) => reader.snapshots.chunk(snapshots.source, after, CHUNK))
+      if (rows.length === 0) break
+      after = rows[rows.length - 1]?.position ?? after
+      const open = yield* state.read("read settled plan rows", (reader) => rows.filter((r) => !reader.plan.isSettled(runId, entity, r.sourceId)))
+      const enriched = yield* enrich(services, direction, open)
+      const items = yield* state.read("plan chunk", (reader) => decideChunk(services, reader, scope, enriched))
+      yield* state.recordPlan(runId, items)
+      planned += items.length
+      yield* progress.advance(what, rows.length)
+    }
+    yield* progress.finish(what)
+    return planned
+  })

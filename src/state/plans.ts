@@ -1,0 +1,201 @@
+import type Database from "better-sqlite3"
+import { fromJson, toJson } from "./json.js"
+import type { Entity, PlanAction, PlanDrift, PlanItemInput, PlanItemRow, PlanOutcome, PlanOutcomeKind, PlanPhase, System } from "./model.js"
+
+interface Row {
+  readonly id: number
+  readonly run_id: string
+  readonly from_system: System
+  readonly to_system: System
+  readonly entity: Entity
+  readonly source_id: string
+  readonly action: PlanAction
+  readonly writes: number
+  readonly target_id: string | null
+  readonly owner_source_id: string | null
+  readonly source_hash: string
+  readonly hash: string
+  readonly lookup_key: string
+  readonly label: string
+  readonly reason_code: string | null
+  readonly detail: string
+  readonly drift: PlanDrift | null
+  readonly outcome: PlanOutcomeKind | null
+  readonly outcome_target_id: string | null
+  readonly outcome_detail: string | null
+  readonly verified: number | null
+}
+
+const toItem = (r: Row): PlanItemRow => ({
+  id: r.id,
+  runId: r.run_id,
+  from: r.from_system,
+  to: r.to_system,
+  entity: r.entity,
+  sourceId: r.source_id,
+  action: r.action,
+  writes: r.writes === 1,
+  targetId: r.target_id,
+  ownerSourceId: r.owner_source_id,
+  sourceHash: r.source_hash,
+  hash: r.hash,
+  lookupKey: r.lookup_key,
+  label: r.label,
+  reasonCode: r.reason_code,
+  detail: fromJson(r.detail),
+  drift: r.drift,
+  outcome: r.outcome,
+  outcomeTargetId: r.outcome_target_id,
+  outcomeDetail: fromJson(r.outcome_detail),
+  verified: r.verified === null ? null : r.verified === 1
+})
+
+/**
+ * How a row is reported: a refusal by the target is a quarantine, a 409 that pointed at an existing record a link;
+ * otherwise the planned action. A write of a real run that has not happened (yet) counts as nothing: `pending`.
+ */
+const kindSql = `CASE
+  WHEN outcome = 'rejected' THEN 'quarantine'
+  WHEN outcome = 'existing' THEN 'link'
+  WHEN writes = 1 AND outcome IS NULL AND (SELECT dry_run FROM runs WHERE runs.id = plan_items.run_id) = 0 THEN 'pending'
+  ELSE action END`
+
+const phaseFilters: Readonly<Record<PlanPhase, string>> = {
+  creates: "writes = 1 AND outcome IS NULL AND action = 'create'",
+  updates: "writes = 1 AND outcome IS NULL AND action <> 'create'",
+  linkOnly: "action = 'link' AND writes = 0 AND outcome IS NULL",
+  quarantine: "action = 'quarantine'",
+  all: "1 = 1"
+}
+
+export interface PlanKindCount {
+  readonly from: System
+  readonly entity: Entity
+  readonly kind: string
+  readonly count: number
+}
+
+export const plansTable = (db: Database.Database) => {
+  const upsert = db.prepare(
+    `INSERT INTO plan_items (run_id, from_system, to_system, entity, source_id, action, writes, target_id, owner_source_id,
+       source_hash, hash, lookup_key, label, reason_code, detail, drift)
+     VALUES (@runId, @from, @to, @entity, @sourceId, @action, @writes, @targetId, @ownerSourceId, @sourceHash, @hash,
+       @lookupKey, @label, @reasonCode, @detail, @drift)
+     ON CONFLICT (run_id, entity, source_id) DO UPDATE SET action = excluded.action, writes = excluded.writes,
+       target_id = excluded.target_id, owner_source_id = excluded.owner_source_id, source_hash = excluded.source_hash,
+       hash = excluded.hash, lookup_key = excluded.lookup_key, label = excluded.label, reason_code = excluded.reason_code,
+       detail = excluded.detail, drift = excluded.drift, outcome = NULL, outcome_target_id = NULL, outcome_detail = NULL,
+       verified = NULL`
+  )
+  const clearOpen = db.prepare<[string, Entity]>(`DELETE FROM plan_items WHERE run_id = ? AND entity = ? AND outcome IS NULL`)
+  const settled = db.prepare<[string, Entity, string], number>(
+    `SELECT 1 FROM plan_items WHERE run_id = ? AND entity = ? AND source_id = ? AND outcome IS NOT NULL`
+  ).pluck()
+  const bySource = db.prepare<[string, Entity, string], Row>(`SELECT * FROM plan_items WHERE run_id = ? AND entity = ? AND source_id = ?`)
+  const targetTaken = db.prepare<[string, Entity, string], number>(
+    `SELECT 1 FROM plan_items WHERE run_id = ? AND entity = ? AND target_id = ? LIMIT 1`
+  ).pluck()
+  const chunks = Object.fromEntries(
+    (Object.keys(phaseFilters) as Array<PlanPhase>).map((phase) => [
+      phase,
+      db.prepare<[string, Entity, number, number], Row>(
+        `SELECT * FROM plan_items WHERE run_id = ? AND entity = ? AND ${phaseFilters[phase]} AND id > ? ORDER BY id LIMIT ?`
+      )
+    ])
+  ) as Record<PlanPhase, Database.Statement<[string, Entity, number, number], Row>>
+  const settle = db.prepare<[PlanOutcomeKind, string | null, string | null, number | null, number]>(
+    `UPDATE plan_items SET outcome = ?, outcome_target_id = ?, outcome_detail = ?, verified = ? WHERE id = ?`
+  )
+  const settleBySource = db.prepare<[PlanOutcomeKind, string | null, string, Entity, string]>(
+    `UPDATE plan_items SET outcome = ?, outcome_target_id = ? WHERE run_id = ? AND entity = ? AND source_id = ? AND outcome IS NULL`
+  )
+  const counts = db.prepare<[string], { from_system: System; entity: Entity; kind: string; n: number }>(
+    `SELECT from_system, entity, ${kindSql} AS kind, count(*) AS n FROM plan_items WHERE run_id = ? GROUP BY 1, 2, 3`
+  )
+  const driftCounts = db.prepare<[string], { from_system: System; entity: Entity; n: number }>(
+    `SELECT from_system, entity, count(*) AS n FROM plan_items WHERE run_id = ? AND drift IS NOT NULL GROUP BY 1, 2`
+  )
+  const ofKind = db.prepare<[string, string, number], Row>(
+    `SELECT * FROM plan_items WHERE run_id = ? AND ${kindSql} = ? ORDER BY entity, id LIMIT ?`
+  )
+  const withWarnings = db.prepare<[string], Row>(
+    `SELECT * FROM plan_items WHERE run_id = ? AND json_array_length(detail, '$.warnings') > 0 AND ${kindSql} NOT IN ('quarantine', 'pending', 'skip')
+     ORDER BY entity, id`
+  )
+  const drifted = db.prepare<[string], Row>(`SELECT * FROM plan_items WHERE run_id = ? AND drift IS NOT NULL ORDER BY entity, id`)
+  const verification = db.prepare<[string], { from_system: System; to_system: System; entity: Entity; expected: number; found: number }>(
+    `SELECT from_system, to_system, entity, count(*) AS expected, coalesce(sum(verified), 0) AS found
+     FROM plan_items WHERE run_id = ? AND outcome IN ('written', 'existing') GROUP BY 1, 2, 3`
+  )
+  const mismatches = db.prepare<[string, number], Row>(
+    `SELECT * FROM plan_items WHERE run_id = ? AND outcome IN ('written', 'existing') AND verified = 0 ORDER BY entity, id LIMIT ?`
+  )
+  const everyOfKind = db.prepare<[string, string], Row>(`SELECT * FROM plan_items WHERE run_id = ? AND ${kindSql} = ? ORDER BY entity, id`)
+  const copy = db.prepare<[string, string]>(
+    `INSERT INTO plan_items (run_id, from_system, to_system, entity, source_id, action, writes, target_id, owner_source_id,
+       source_hash, hash, lookup_key, label, reason_code, detail, drift)
+     SELECT ?, from_system, to_system, entity, source_id, action, writes, target_id, owner_source_id, source_hash, hash,
+       lookup_key, label, reason_code, detail, drift
+     FROM plan_items WHERE run_id = ? ORDER BY id`
+  )
+  const openWrites = db.prepare<[string], { entity: Entity; creating: number; n: number }>(
+    `SELECT entity, action = 'create' AS creating, count(*) AS n FROM plan_items
+     WHERE run_id = ? AND writes = 1 AND outcome IS NULL GROUP BY 1, 2`
+  )
+  const prune = db.prepare<[number]>(
+    `DELETE FROM plan_items WHERE run_id IN (
+       SELECT id FROM runs WHERE pair_id = ? AND status IN ('completed', 'completed_with_errors')
+         AND NOT (dry_run = 1 AND applied_by IS NULL))`
+  )
+
+  return {
+    /** Inserts the rows; a row already planned for the same record (a re-plan) is replaced and its outcome cleared. */
+    insert: (runId: string, items: ReadonlyArray<PlanItemInput>): void => {
+      for (const i of items) {
+        upsert.run({
+          runId, from: i.from, to: i.to, entity: i.entity, sourceId: i.sourceId, action: i.action, writes: i.writes ? 1 : 0,
+          targetId: i.targetId, ownerSourceId: i.ownerSourceId, sourceHash: i.sourceHash, hash: i.hash, lookupKey: i.lookupKey,
+          label: i.label, reasonCode: i.reasonCode, detail: JSON.stringify(i.detail), drift: i.drift ?? null
+        })
+      }
+    },
+    /** A resumed run plans again what it has not carried out; what it did before the stop stays as it was. */
+    clearOpen: (runId: string, entity: Entity): number => clearOpen.run(runId, entity).changes,
+    isSettled: (runId: string, entity: Entity, sourceId: string): boolean => settled.get(runId, entity, sourceId) === 1,
+    bySource: (runId: string, entity: Entity, sourceId: string): PlanItemRow | undefined => {
+      const row = bySource.get(runId, entity, sourceId)
+      return row === undefined ? undefined : toItem(row)
+    },
+    isTargetTaken: (runId: string, entity: Entity, targetId: string): boolean => targetTaken.get(runId, entity, targetId) === 1,
+    chunk: (runId: string, entity: Entity, phase: PlanPhase, afterId: number, limit: number): ReadonlyArray<PlanItemRow> =>
+      chunks[phase].all(runId, entity, afterId, limit).map(toItem),
+    settle: (outcomes: ReadonlyArray<PlanOutcome>): void => {
+      for (const o of outcomes) {
+        settle.run(o.outcome, o.targetId ?? null, toJson(o.detail), o.verified === undefined || o.verified === null ? null : o.verified ? 1 : 0, o.planItemId)
+      }
+    },
+    /** A write an earlier attempt left open, found on the target: its plan row is done. */
+    settleBySource: (runId: string, entity: Entity, sourceId: string, outcome: PlanOutcomeKind, targetId: string | null): number =>
+      settleBySource.run(outcome, targetId, runId, entity, sourceId).changes,
+    counts: (runId: string): ReadonlyArray<PlanKindCount> => [
+      ...counts.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, kind: r.kind, count: r.n })),
+      ...driftCounts.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, kind: "drifted", count: r.n }))
+    ],
+    ofKind: (runId: string, kind: string, limit: number): ReadonlyArray<PlanItemRow> => ofKind.all(runId, kind, limit).map(toItem),
+    withWarnings: (runId: string): ReadonlyArray<PlanItemRow> => withWarnings.all(runId).map(toItem),
+    drifted: (runId: string): ReadonlyArray<PlanItemRow> => drifted.all(runId).map(toItem),
+    verification: (runId: string) =>
+      verification.all(runId).map((r) => ({ from: r.from_system, to: r.to_system, entity: r.entity, expected: r.expected, found: r.found })),
+    mismatches: (runId: string, limit: number): ReadonlyArray<PlanItemRow> => mismatches.all(runId, limit).map(toItem),
+    /** Every row reported as `kind`, one at a time (for actions.csv): never all in memory. */
+    eachOfKind: function* (runId: string, kind: string): Generator<PlanItemRow> {
+      for (const row of everyOfKind.iterate(runId, kind)) yield toItem(row)
+    },
+    /** Writes still to be carried out, per entity: creates and the rest. */
+    openWrites: (runId: string): ReadonlyArray<{ readonly entity: Entity; readonly creates: boolean; readonly count: number }> =>
+      openWrites.all(runId).map((r) => ({ entity: r.entity, creates: r.creating === 1, count: r.n })),
+    /** `apply`: the dry run's plan becomes the applying run's. */
+    copy: (fromRunId: string, toRunId: string): number => copy.run(toRunId, fromRunId).changes,
+    prune: (pairId: number): number => prune.run(pairId).changes
+  }
+}
