@@ -28,12 +28,19 @@ const env = {
   AUTOLEAP_RATE_LIMITS: ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => `${m}=${rateLimit}`).join(","),
   AUTOGMS_RATE_LIMIT: String(rateLimit)
 }
-process.stdout.write(`${JSON.stringify({ env, rssBytes: process.memoryUsage.rss() })}\n`)
+// CPU so far (seeding), so the runner can tell the simulators' share of a run's wall time from the CLI's.
+const cpuMs = () => {
+  const usage = process.resourceUsage()
+  return Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000)
+}
+process.stdout.write(`${JSON.stringify({ env, rssBytes: process.memoryUsage.rss(), cpuMs: cpuMs() })}\n`)
 
 let closing = false
 const stop = async () => {
   if (closing) return
   closing = true
+  // The last line: the runner subtracts the CPU at start-up to get what serving the run cost.
+  process.stdout.write(`${JSON.stringify({ cpuMs: cpuMs(), maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`)
   await sandbox.close()
   process.exit(0)
 }

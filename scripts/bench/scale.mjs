@@ -1,6 +1,7 @@
 // The scale benchmark for one size (issue 10): migrates SIZE source records (customers + 1.5 vehicles each) in each
 // direction, dry run and real run, against the simulators with their limits raised, and prints per run: peak RSS, wall
-// time, records/s, CPU ms per record and the state.db size.
+// time, records/s, CPU ms per record and the state.db size, and the CPU the simulators spent serving the run (when it
+// is near the wall time, the simulators, not shopbridge, set the pace).
 //
 //   node scripts/bench/scale.mjs --size 10000 [--root DIR] [--only autoleap-autogms-dry,...] [--timeout-s N]
 //                                [--result FILE] [--keep]
@@ -108,7 +109,10 @@ const dataset = async () => {
   return dir
 }
 
-/** Starts sandbox.mjs on the dataset and resolves with the environment it prints; `stop` ends it. */
+/**
+ * Starts sandbox.mjs on the dataset and resolves with the environment it prints; `stop` ends it and resolves with the
+ * CPU it spent serving (after seeding) and its peak RSS: when the simulators are the bottleneck, wall time says so.
+ */
 const startSandbox = async (seedDir) => {
   const child = spawn(
     process.execPath,
@@ -116,19 +120,25 @@ const startSandbox = async (seedDir) => {
     { stdio: ["pipe", "pipe", "inherit"] }
   )
   let buffered = ""
+  const lines = []
   const ready = new Promise((resolvePromise, reject) => {
     child.stdout.setEncoding("utf8")
     child.stdout.on("data", (chunk) => {
       buffered += chunk
-      const newline = buffered.indexOf("\n")
-      if (newline >= 0) resolvePromise(JSON.parse(buffered.slice(0, newline)))
+      for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
+        lines.push(JSON.parse(buffered.slice(0, newline)))
+        buffered = buffered.slice(newline + 1)
+      }
+      if (lines.length > 0) resolvePromise(lines[0])
     })
     child.on("exit", (code) => reject(new Error(`the sandbox exited ${code} before it was ready`)))
   })
-  const { env, rssBytes } = await ready
+  const { env, rssBytes, cpuMs: seedCpuMs } = await ready
   const stop = async () => {
     child.kill("SIGTERM")
     await waitFor(child, 30_000)
+    const last = lines.length > 1 ? lines[lines.length - 1] : undefined
+    return { servingCpuMs: last === undefined ? null : last.cpuMs - seedCpuMs, peakRssBytes: last?.maxRssBytes ?? null }
   }
   return { env, rssBytes, stop }
 }
@@ -180,6 +190,7 @@ const measureRun = async (run, seedDir, workRoot) => {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AUTOLEAP_|AUTOGMS_|NODE_OPTIONS$)/.test(name)))
   const started = performance.now()
   let outcome
+  let simulators
   try {
     const child = spawn(process.execPath, cliArgs, {
       // Its own working directory: no .env of this repository is read.
@@ -194,7 +205,7 @@ const measureRun = async (run, seedDir, workRoot) => {
     child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)))
     outcome = { ...(await waitFor(child, timeoutMs)), stderr }
   } finally {
-    await sandbox.stop()
+    simulators = await sandbox.stop()
   }
   const externalWallMs = Math.round(performance.now() - started)
   const measured = readMeasurements(measureFile)
@@ -222,6 +233,8 @@ const measureRun = async (run, seedDir, workRoot) => {
     cpuMsPerRecord: records === null || measured === null ? null : round3(measured.cpuMs / records),
     stateDbMb: round1(stateBytes / MB),
     sandboxRssMb: Math.round(sandbox.rssBytes / MB),
+    sandboxPeakRssMb: simulators.peakRssBytes === null ? null : Math.round(simulators.peakRssBytes / MB),
+    simulatorCpuS: simulators.servingCpuMs === null ? null : round1(simulators.servingCpuMs / 1000),
     rssTimelineSecMb: measured?.rssTimelineSecMb ?? [],
     stderrTail: outcome.code === 0 || outcome.code === 1 ? "" : outcome.stderr.slice(-1000)
   }
@@ -233,7 +246,7 @@ const round1 = (n) => Math.round(n * 10) / 10
 const round3 = (n) => Math.round(n * 1000) / 1000
 
 const table = (results) => {
-  const header = ["direction", "run", "exit", "records", "peak RSS MB", "wall s", "records/s", "CPU ms/record", "state.db MB"]
+  const header = ["direction", "run", "exit", "records", "peak RSS MB", "wall s", "records/s", "CPU ms/record", "state.db MB", "sim CPU s"]
   const cell = (v) => (v === null || v === undefined ? "—" : String(v))
   const rows = results.map((r) => [
     `${r.from} → ${r.to}`,
@@ -244,7 +257,8 @@ const table = (results) => {
     cell(r.wallS),
     cell(r.recordsPerS),
     cell(r.cpuMsPerRecord),
-    cell(r.stateDbMb)
+    cell(r.stateDbMb),
+    cell(r.simulatorCpuS)
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
   const line = (row) => `| ${row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`

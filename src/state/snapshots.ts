@@ -99,13 +99,13 @@ export const snapshotsTable = (db: Database.Database) => {
        ORDER BY updated_ms DESC NULLS LAST, source_id LIMIT 1`
     ).pluck()
   )
-  const prune = db.prepare<[number]>(
-    `DELETE FROM snapshots WHERE pair_id = ?1 AND run_id NOT IN (
-       SELECT id FROM runs WHERE pair_id = ?1 AND (
+  const prune = db.prepare<{ pairId: number }>(
+    `DELETE FROM snapshots WHERE pair_id = @pairId AND run_id NOT IN (
+       SELECT id FROM runs WHERE pair_id = @pairId AND (
          status IN ('running', 'interrupted', 'failed')
          OR (dry_run = 1 AND applied_by IS NULL AND status IN ('completed', 'completed_with_errors'))
-         OR id IN (SELECT id FROM runs r2 WHERE r2.pair_id = ?1 AND r2.started_at = (
-              SELECT max(started_at) FROM runs r3 WHERE r3.pair_id = ?1 AND r3.directions = r2.directions AND r3.dry_run = 0))))`
+         OR id IN (SELECT id FROM runs r2 WHERE r2.pair_id = @pairId AND r2.started_at = (
+              SELECT max(started_at) FROM runs r3 WHERE r3.pair_id = @pairId AND r3.directions = r2.directions AND r3.dry_run = 0))))`
   )
 
   return {
@@ -153,6 +153,6 @@ export const snapshotsTable = (db: Database.Database) => {
     sharedValues: (snapshotId: number, field: SnapshotKeyField): ReadonlySet<string> => new Set(shared[field].all(snapshotId)),
     keeperOf: (snapshotId: number, field: SnapshotKeyField, value: string): string | undefined => keeper[field].get(snapshotId, value),
     /** Keeps the snapshots of runs that can still be resumed or applied, and of the latest real run per direction. */
-    prune: (pairId: number): number => prune.run(pairId).changes
+    prune: (pairId: number): number => prune.run({ pairId }).changes
   }
 }
