@@ -7,9 +7,13 @@ import { resumeCommand } from "./commands/resume.js"
 import { runsCommand } from "./commands/runs.js"
 import { sandboxCommand } from "./commands/sandbox.js"
 import { syncCommand } from "./commands/sync.js"
+import { withTerminalAwareConsole } from "./terminalConsole.js"
 
 export const shopbridge = Command.make("shopbridge").pipe(
   Command.withSubcommands([migrateCommand, syncCommand, resumeCommand, runsCommand, reportCommand, sandboxCommand, demoCommand, mappingCommand])
 )
 
-export const cli = Command.run(shopbridge, { name: "shopbridge", version: "0.1.0" })
+const run = Command.run(shopbridge, { name: "shopbridge", version: "0.1.0" })
+
+/** The program; help and errors carry colour codes only on a terminal (and never with NO_COLOR). */
+export const cli = (args: ReadonlyArray<string>) => withTerminalAwareConsole(run(args))

@@ -50,4 +50,6 @@ export const demoCommand = Command.make("demo", {}, () =>
       ].join("\n")
     )
   }).pipe(Effect.scoped)
-).pipe(Command.withDescription("sandbox + dry run + migration + report, all local"))
+).pipe(Command.withDescription(
+    "all local: start both simulators, dry run, migrate AutoLeap → autoGMS, print where the reports are (state in runs/demo-state.db)"
+  ))

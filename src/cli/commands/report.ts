@@ -68,12 +68,19 @@ const findReport = (runId: string, format: Format, runsDir: string, statePath: s
 export const reportCommand = Command.make(
   "report",
   {
-    runId: Args.text({ name: "RUN_ID" }),
-    format: Options.choice("format", ["md", "html", "json"] as const).pipe(Options.withDefault("md" as const)),
+    runId: Args.text({ name: "RUN_ID" }).pipe(
+      Args.withDescription("the run's id: the first line the run printed, or the first column of 'shopbridge runs'")
+    ),
+    format: Options.choice("format", ["md", "html", "json"] as const).pipe(
+      Options.withDefault("md" as const),
+      Options.withDescription("md (default: readable in a terminal), html (the page to open or mail) or json (for scripts)")
+    ),
     state: stateOption,
     runsDir: runsDirOption
   },
   ({ runId, format, state, runsDir }) =>
     // The files end with a newline already; Console.log adds its own.
     findReport(runId, format, runsDir, state).pipe(Effect.flatMap((text) => Console.log(text.replace(/\n$/, ""))))
-).pipe(Command.withDescription("print or re-render a run's report"))
+).pipe(Command.withDescription(
+    "print a run's report: the file the run wrote, or one re-rendered from report.json or the state file when the file is gone"
+  ))

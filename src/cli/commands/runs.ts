@@ -35,4 +35,4 @@ export const runsCommand = Command.make("runs", { state: stateOption }, ({ state
       StateTooNew: (e) => Effect.fail(new UsageError({ message: e.message }))
     })
   )
-).pipe(Command.withDescription("list runs with status and counts"))
+).pipe(Command.withDescription("list the runs in the state file, newest first: id, kind, status, direction, start, and counts (planned counts for a dry run)"))
