@@ -13,6 +13,7 @@ import * as HttpTransport from "../http/transport.js"
 import { loadMappingFile } from "../config/mappingFile.js"
 import type { Entity } from "../domain/entity.js"
 import { makeMappingContext, paletteFromMapping, type Mapping, type TagPalette } from "../mapping/index.js"
+import { runApply } from "../pipeline/apply.js"
 import { migrateReportScope, runMigrate, type MigrateOptions } from "../pipeline/migrate.js"
 import { reportFromStore } from "../pipeline/runReport.js"
 import { autogmsGateway } from "../pipeline/systems/autogms.js"
@@ -20,7 +21,7 @@ import { autoleapGateway } from "../pipeline/systems/autoleap.js"
 import { needsReview, renderTerminalSummary, writeRunReport, type RunReport } from "../report/index.js"
 import * as AutogmsClient from "../sources/autogms/index.js"
 import * as AutoleapClient from "../sources/autoleap/index.js"
-import { newRunId, StateStore, type PairState } from "../state/index.js"
+import { newRunId, StateStore, type PairState, type ShopPair } from "../state/index.js"
 import { AbortedError, ExitCode, UsageError } from "./exit.js"
 import * as Progress from "./progress.js"
 
@@ -29,6 +30,8 @@ export interface StoredMigrateOptions extends MigrateOptions {
   readonly includeArchived: boolean
   readonly mappingPath: string | null
   readonly runsDir: string
+  /** `apply`: the dry run whose plan this run writes (absent for a plain migration). */
+  readonly apply?: { readonly planOf: string; readonly strict: boolean } | null
 }
 
 export interface RunRequest {
@@ -38,6 +41,8 @@ export interface RunRequest {
   readonly resumeRunId?: string
   /** Client options for tests and the demo (e.g. shorter token lifetimes). */
   readonly clientOptions?: { readonly autoleap?: AutoleapClient.AutoleapClientOptions; readonly autogms?: AutogmsClient.AutogmsClientOptions }
+  /** `apply`: the shop pair of the dry run; the environment must name the same one. */
+  readonly planPair?: ShopPair
   /** Where the one-line messages go (stderr by default). */
   readonly say?: (line: string) => void
 }
@@ -145,6 +150,12 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
     const say = request.say ?? ((line: string) => process.stderr.write(`${line}\n`))
     const { options } = request
     const prepared = yield* prepare(options)
+    if (request.planPair !== undefined && (request.planPair.autoleapCompanyId !== prepared.autoleap.companyId || request.planPair.autogmsGarageId !== prepared.autogms.garageId)) {
+      const pair = request.planPair
+      return yield* new UsageError({
+        message: `that plan is for AutoLeap company ${pair.autoleapCompanyId} and autoGMS garage ${pair.autogmsGarageId}, but the environment names ${prepared.autoleap.companyId} and ${prepared.autogms.garageId}`
+      })
+    }
     const runId = request.resumeRunId ?? newRunId(Date.now())
     const reportDir = path.join(options.runsDir, runId)
     // The first line of output: scripts take the run id from it.
@@ -194,7 +205,12 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
         })
 
       // Ctrl-C interrupts the whole program: the group in flight finishes (it is uninterruptible), then the run is marked.
-      const exit = yield* Effect.exit(runMigrate(services, options, { runId, startedAt }).pipe(Effect.onInterrupt(() => stopEarly("interrupted", "interrupted (Ctrl-C)"))))
+      const apply = options.apply ?? null
+      const carryOut =
+        apply === null
+          ? runMigrate(services, options, { runId, startedAt })
+          : runApply(services, { ...options, ...apply }, { runId, startedAt, resumed: request.resumeRunId !== undefined })
+      const exit = yield* Effect.exit(carryOut.pipe(Effect.onInterrupt(() => stopEarly("interrupted", "interrupted (Ctrl-C)"))))
       if (!options.dryRun) yield* state.setTagColors([...palette].map(([name, color]) => ({ name, color })))
       if (Exit.isSuccess(exit)) {
         const { report, actions } = exit.value

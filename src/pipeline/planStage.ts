@@ -4,13 +4,14 @@
  * vehicle owners through links and the customer plan). Each decision is a row of the plan table.
  */
 import { Effect } from "effect"
-import type { Customer } from "../domain/customer.js"
+import { emptyCustomerFields, type Customer } from "../domain/customer.js"
 import type { Entity } from "../domain/entity.js"
 import type { Finding } from "../domain/findings.js"
 import type { Sidecar } from "../domain/sidecar.js"
-import type { Vehicle } from "../domain/vehicle.js"
+import { emptyVehicleFields, type Vehicle } from "../domain/vehicle.js"
 import {
   applyVinLookup,
+  changedFields,
   isExcludedArchived,
   needsVinLookup,
   sharedKeyFields,
@@ -58,6 +59,12 @@ export const labelOf = (record: ModelRecord): string => {
   return [name, record.vin ?? record.licensePlate].filter((p) => p !== null && p !== "").join(" · ") || record.source.id
 }
 
+/** What a create writes: every field the new record will have, from nothing. */
+const fieldsOfNew = (record: ModelRecord) =>
+  record.kind === "customer"
+    ? changedFields<Customer>({ ...record, ...emptyCustomerFields() }, record)
+    : changedFields<Vehicle>({ ...record, ...emptyVehicleFields() }, record)
+
 /** The row of the plan table for one decision. */
 export const planRowOf = <R extends ModelRecord>(
   item: PlanItem<R>,
@@ -74,7 +81,11 @@ export const planRowOf = <R extends ModelRecord>(
     targetSidecar: carried && matched !== undefined ? matched.target.sidecar : null,
     targetHash: matched === undefined ? null : storedHash(matched.target.record),
     planned: !carried ? null : item.action === "create" ? item.planned : matched?.planned ?? null,
-    changes: matched === undefined ? [] : matched.changes.map((c) => ({ field: c.field, before: toJson(c.before) as JsonValue, after: toJson(c.after) as JsonValue })),
+    changes: (item.action === "create" ? fieldsOfNew(item.planned) : matched?.changes ?? []).map((c) => ({
+      field: c.field,
+      before: toJson(c.before) as JsonValue,
+      after: toJson(c.after) as JsonValue
+    })),
     warnings: item.warnings,
     reason: item.action === "quarantine" || item.action === "skip" ? item.reason : null
   }
@@ -97,7 +108,7 @@ export const planRowOf = <R extends ModelRecord>(
 }
 
 /** What the plan of one entity needs besides the records: fixed for the whole stage. */
-interface PlanScope {
+export interface PlanScope {
   readonly runId: string
   readonly direction: Direction
   readonly entity: Entity
@@ -209,6 +220,40 @@ const enrich = (services: StageServices, direction: Direction, rows: ReadonlyArr
 }
 
 /**
+ * Plans the given source records (rows of `snapshots.source`) and records their plan rows; `drift` marks them as
+ * re-planned after a change in the source (apply). Returns the rows recorded.
+ */
+export const planRecords = (
+  services: StageServices,
+  scope: PlanScope,
+  rows: ReadonlyArray<SnapshotRecord>,
+  drift?: "replanned" | "held"
+) =>
+  Effect.gen(function* () {
+    const { state } = services
+    const { runId } = scope
+    const enriched = yield* enrich(services, scope.direction, rows)
+    const decided = yield* state.read("plan chunk", (reader) => decideChunk(services, reader, scope, enriched))
+    const items = drift === undefined ? decided : decided.map((item) => (drift === "held" ? heldBack(item) : { ...item, drift }))
+    yield* state.recordPlan(runId, items)
+    return items
+  })
+
+/** A record that changed since the plan, left alone under `apply --strict`: listed with its new diff, not written. */
+const heldBack = (item: PlanItemInput): PlanItemInput => {
+  const reason = { code: "DRIFTED", message: "Changed in the source since the plan was made; left alone (apply --strict): review it and plan again." }
+  return { ...item, action: "skip", writes: false, reasonCode: reason.code, drift: "held", detail: { ...detailOf(item.detail), reason } }
+}
+
+/** The scope of planning one entity from a pair of snapshots: shared source keys found once, by grouped queries. */
+export const planScope = (services: StageServices, runId: string, direction: Direction, entity: Entity, snapshots: SnapshotPair) =>
+  Effect.map(
+    services.state.read("find shared keys", (reader) =>
+      new Map(sharedKeyFields(entity === "customers" ? "customer" : "vehicle").map((field) => [field, reader.snapshots.sharedValues(snapshots.source, field)] as const))),
+    (shared): PlanScope => ({ runId, direction, entity, snapshots, target: services.gateways[direction.to].capabilities, shared })
+  )
+
+/**
  * Plans one entity of a run from its snapshots. A resumed run keeps the rows it already carried out and plans the
  * rest again (the target has moved on since). Returns how many rows were planned.
  */
@@ -216,10 +261,7 @@ export const planEntityStage = (services: StageServices, runId: string, directio
   Effect.gen(function* () {
     const { state, progress } = services
     yield* state.clearOpenPlan(runId, entity)
-    const fields = sharedKeyFields(entity === "customers" ? "customer" : "vehicle")
-    const shared = yield* state.read("find shared keys", (reader) =>
-      new Map(fields.map((field) => [field, reader.snapshots.sharedValues(snapshots.source, field)] as const)))
-    const scope: PlanScope = { runId, direction, entity, snapshots, target: services.gateways[direction.to].capabilities, shared }
+    const scope = yield* planScope(services, runId, direction, entity, snapshots)
     const what = `planning ${entity}`
     const total = yield* state.read("count snapshot", (reader) => reader.snapshots.count(snapshots.source))
     yield* progress.start(what, total)
@@ -230,10 +272,7 @@ export const planEntityStage = (services: StageServices, runId: string, directio
       if (rows.length === 0) break
       after = rows[rows.length - 1]?.position ?? after
       const open = yield* state.read("read settled plan rows", (reader) => rows.filter((r) => !reader.plan.isSettled(runId, entity, r.sourceId)))
-      const enriched = yield* enrich(services, direction, open)
-      const items = yield* state.read("plan chunk", (reader) => decideChunk(services, reader, scope, enriched))
-      yield* state.recordPlan(runId, items)
-      planned += items.length
+      planned += (yield* planRecords(services, scope, open)).length
       yield* progress.advance(what, rows.length)
     }
     yield* progress.finish(what)

@@ -12,6 +12,7 @@ export { renderMarkdown, escapeMarkdown } from "./markdown.js"
 export { renderHtml, escapeHtml } from "./html.js"
 export { actionsCsvLines, csvField, csvHeader, neutraliseFormula } from "./csv.js"
 export { renderTerminalSummary } from "./terminal.js"
+export { textTable } from "./textTable.js"
 export {
   writeRunReport,
   writeActionsCsv,

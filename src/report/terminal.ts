@@ -2,14 +2,7 @@ import { entityLabel, formatCount, formatMinutes, statusLabel, systemLabel } fro
 import type { RunReport } from "./model.js"
 import { isOpenConflict } from "./builder.js"
 import { countByCode, countColumnsOf, countRows } from "./summary.js"
-
-const pad = (value: string, width: number, right: boolean): string => (right ? value.padStart(width) : value.padEnd(width))
-
-/** A fixed-width text table; numbers align right. */
-const textTable = (rows: ReadonlyArray<ReadonlyArray<string>>, isNumeric: (column: number) => boolean): ReadonlyArray<string> => {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? []
-  return rows.map((r) => r.map((c, i) => pad(c, widths[i] ?? 0, isNumeric(i))).join("  ").trimEnd())
-}
+import { textTable } from "./textTable.js"
 
 /**
  * What the terminal shows at the end of a run: counts per direction and entity, quarantine by code, and where the
