@@ -210,7 +210,10 @@ const measureRun = async (run, seedDir, workRoot) => {
   const externalWallMs = Math.round(performance.now() - started)
   const measured = readMeasurements(measureFile)
   const report = readReport(join(work, "runs"))
-  const records = recordsOf(report, run)
+  const completed = outcome.code === 0 || outcome.code === 1
+  // An interrupted run's report counts nothing read: records and the rates derived from them exist only for a finished run.
+  const counted = completed ? recordsOf(report, run) : null
+  const records = counted === null || counted === 0 ? null : counted
   const stateBytes = fileSize(join(work, "state.db")) + fileSize(join(work, "state.db-wal"))
   const wallMs = measured?.wallMs ?? externalWallMs
   const result = {
@@ -221,7 +224,7 @@ const measureRun = async (run, seedDir, workRoot) => {
     exitCode: outcome.code,
     signal: outcome.signal,
     timedOut: outcome.timedOut,
-    completed: outcome.code === 0 || outcome.code === 1,
+    completed,
     records,
     status: report?.status ?? null,
     counts: report?.directions ?? null,
@@ -236,7 +239,7 @@ const measureRun = async (run, seedDir, workRoot) => {
     sandboxPeakRssMb: simulators.peakRssBytes === null ? null : Math.round(simulators.peakRssBytes / MB),
     simulatorCpuS: simulators.servingCpuMs === null ? null : round1(simulators.servingCpuMs / 1000),
     rssTimelineSecMb: measured?.rssTimelineSecMb ?? [],
-    stderrTail: outcome.code === 0 || outcome.code === 1 ? "" : outcome.stderr.slice(-1000)
+    stderrTail: completed ? "" : outcome.stderr.slice(-1000)
   }
   if (!args.keep) rmSync(work, { recursive: true, force: true })
   return result
