@@ -1,5 +1,5 @@
 import { MultiBar, type SingleBar } from "cli-progress"
-import { Clock, Effect, Layer } from "effect"
+import { Clock, Duration, Effect, Layer, Schedule } from "effect"
 
 import { Progress, type ProgressService } from "../pipeline/progress.js"
 
@@ -74,7 +74,8 @@ export const makePlainProgress = (options: PlainProgressOptions): ProgressServic
           const known = states.has(entity)
           const state = stateOf(entity, now)
           state.total = total
-          if (!known) write(`${entity}: starting, ${formatCount(total)} to go`)
+          // 0 is "not known yet" (extract starts before the first page says how many there are).
+          if (!known) write(total > 0 ? `${entity}: starting, ${formatCount(total)} to go` : `${entity}: starting`)
         })
       ),
     advance: (entity, n) =>
@@ -112,59 +113,120 @@ export const layerPlain = (options: Partial<PlainProgressOptions> = {}): Layer.L
     })
   )
 
-/** One bar per entity on a terminal. The MultiBar is stopped (cursor restored) when the layer's scope closes. */
+/** What one bar shows; `total` 0 means not known yet. */
+export interface BarState {
+  readonly entity: string
+  readonly done: number
+  readonly total: number
+  readonly startedAt: number
+  /** Set once the entity is finished: the bar then says how long it took instead of what is left. */
+  readonly finishedAt: number | null
+}
+
+const BAR_WIDTH = 24
+
+/** The bar itself: filled to the fraction done, or empty while the total is unknown (a full bar would say "done"). */
+export const barGraphic = (done: number, total: number, width: number = BAR_WIDTH): string => {
+  const filled = total > 0 ? Math.min(width, Math.floor((Math.min(done, total) * width) / total)) : 0
+  return "\u2588".repeat(filled) + "\u2591".repeat(width - filled)
+}
+
+/**
+ * One bar's line at a moment, e.g. "customers from autoleap |████░░░░| 1,200/5,000 (24%) | 42/s | about 2 min left".
+ * The rate is over the entity's whole time so far, so while the client waits for its rate limit the rate falls and the
+ * time left grows: the line keeps telling the truth between records. Without a total it shows the count alone.
+ */
+export const barLine = (bar: BarState, now: number, nameWidth: number = bar.entity.length): string => {
+  const end = bar.finishedAt ?? now
+  const rate = ratePerSecond(bar.done, end - bar.startedAt)
+  const count =
+    bar.total > 0
+      ? `${formatCount(bar.done)}/${formatCount(bar.total)} (${Math.floor((Math.min(bar.done, bar.total) * 100) / bar.total)}%)`
+      : `${formatCount(bar.done)} so far`
+  const tail =
+    bar.finishedAt !== null
+      ? `done in ${formatEta((bar.finishedAt - bar.startedAt) / 1000)}`
+      : bar.total > 0 && rate > 0
+        ? `about ${formatEta((bar.total - bar.done) / rate)} left`
+        : bar.total > 0
+          ? "time left not known yet"
+          : "total not known yet"
+  return `${plainText(bar.entity).padEnd(nameWidth)} |${barGraphic(bar.done, bar.total)}| ${count} | ${formatRate(rate)}/s | ${tail}`
+}
+
+/** How often the bars are recomputed when no record moves (a paced client can wait seconds between records). */
+const TICK = Duration.seconds(1)
+
+/**
+ * One bar per entity on a terminal. Lines given to `log` are printed above the bars (the MultiBar redraws below them),
+ * so messages do not tear the bars. The MultiBar is stopped (cursor restored) when the layer's scope closes.
+ */
 export const layerTty = (stream: NodeJS.WritableStream = process.stderr): Layer.Layer<Progress> =>
   Layer.scoped(
     Progress,
     Effect.gen(function* () {
-      const multi = yield* Effect.acquireRelease(
-        Effect.sync(
-          () =>
-            new MultiBar({
-              stream,
-              format: " {entity} |{bar}| {value}/{total} | {rate}/s | ETA {eta_formatted}",
-              barCompleteChar: "\u2588",
-              barIncompleteChar: "\u2591",
-              hideCursor: true,
-              clearOnComplete: false,
-              stopOnComplete: false,
-              etaBuffer: 100,
-              autopadding: true
-            })
-        ),
-        (bars) => Effect.sync(() => bars.stop())
+      const entries = new Map<string, { state: BarState; readonly bar: SingleBar }>()
+      const nameWidth = (): number => Math.max(0, ...[...entries.keys()].map((name) => plainText(name).length))
+      // Our own formatter: the line is computed in `barLine`, from our counts and Effect's clock, not cli-progress's.
+      const multi = new MultiBar({
+        stream,
+        format: (_options, _params, payload: { readonly line?: string }) => payload.line ?? "",
+        hideCursor: true,
+        clearOnComplete: false,
+        stopOnComplete: false
+      })
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          // Lines logged since the last redraw are still buffered: one last redraw prints them above the bars.
+          if (entries.size > 0) multi.update()
+          multi.stop()
+        })
       )
-      const bars = new Map<string, { readonly bar: SingleBar; readonly startedAt: number; done: number }>()
-      const rate = (entry: { readonly startedAt: number; readonly done: number }, now: number): string =>
-        formatRate(ratePerSecond(entry.done, now - entry.startedAt))
+      const redraw = (entity: string, now: number): void => {
+        const entry = entries.get(entity)
+        if (entry === undefined) return
+        entry.bar.setTotal(Math.max(entry.state.total, 1))
+        entry.bar.update(entry.state.done, { line: barLine(entry.state, now, nameWidth()) })
+      }
+      const redrawAll = (now: number): void => {
+        for (const [entity, entry] of entries) if (entry.state.finishedAt === null) redraw(entity, now)
+      }
+      const withNow = (f: (now: number) => void) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => f(now)))
+      yield* withNow(redrawAll).pipe(Effect.repeat(Schedule.spaced(TICK)), Effect.delay(TICK), Effect.forkScoped)
       return Progress.of({
         start: (entity, total) =>
-          Clock.currentTimeMillis.pipe(
-            Effect.map((now) => {
-              const existing = bars.get(entity)
-              if (existing !== undefined) existing.bar.setTotal(total)
-              else bars.set(entity, { bar: multi.create(total, 0, { entity, rate: "0" }), startedAt: now, done: 0 })
-            })
-          ),
+          withNow((now) => {
+            const existing = entries.get(entity)
+            if (existing !== undefined) existing.state = { ...existing.state, total }
+            else {
+              const state: BarState = { entity, done: 0, total, startedAt: now, finishedAt: null }
+              entries.set(entity, { state, bar: multi.create(Math.max(total, 1), 0, { line: barLine(state, now, nameWidth()) }) })
+            }
+            redrawAll(now)
+          }),
         advance: (entity, n) =>
-          Clock.currentTimeMillis.pipe(
-            Effect.map((now) => {
-              const entry = bars.get(entity)
-              if (entry === undefined) return
-              entry.done += n
-              entry.bar.increment(n, { entity, rate: rate(entry, now) })
-            })
-          ),
+          withNow((now) => {
+            const entry = entries.get(entity)
+            if (entry === undefined) return
+            entry.state = { ...entry.state, done: entry.state.done + n }
+            redraw(entity, now)
+          }),
         finish: (entity) =>
-          Clock.currentTimeMillis.pipe(
-            Effect.map((now) => {
-              const entry = bars.get(entity)
-              if (entry === undefined) return
-              entry.bar.update(entry.done, { entity, rate: rate(entry, now) })
-              entry.bar.stop()
-            })
-          ),
-        log: (line) => Effect.sync(() => multi.log(`${line}\n`))
+          withNow((now) => {
+            const entry = entries.get(entity)
+            if (entry === undefined) return
+            // An entity whose total was never known ends at what was done: a full bar, not an empty one.
+            const total = entry.state.total > 0 && entry.state.total >= entry.state.done ? entry.state.total : entry.state.done
+            entry.state = { ...entry.state, total, finishedAt: now }
+            redraw(entity, now)
+            entry.bar.stop()
+          }),
+        log: (line) =>
+          Effect.sync(() => {
+            // Before the first bar there is nothing to draw around, and the MultiBar would hold the line until one appears.
+            if (entries.size === 0) stream.write(`${plainText(line)}\n`)
+            else multi.log(`${plainText(line)}\n`)
+          })
       })
     })
   )
