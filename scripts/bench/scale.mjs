@@ -155,7 +155,8 @@ const readMeasurements = (file) => {
   return {
     final: last.final === true,
     wallMs: last.wallMs,
-    peakRssBytes: Math.max(...samples.map((s) => s.maxRssBytes)),
+    // ru_maxrss and the current RSS are read from different kernel counters; the larger is the honest peak.
+    peakRssBytes: Math.max(...samples.map((s) => Math.max(s.maxRssBytes, s.rssBytes))),
     cpuMs: last.cpuMs,
     userCpuMs: last.userCpuMs,
     systemCpuMs: last.systemCpuMs,
