@@ -16,7 +16,7 @@ import type {
 } from "../state/index.js"
 import { RunAborted } from "./errors.js"
 import { comparable, hashOf, lookupKeyOf, storedHash, type Direction, type ModelRecord, type Reason } from "./plan.js"
-import { detailOf, type PlanDetail } from "./planStage.js"
+import { detailOf, plannedOf, type PlanDetail } from "./planStage.js"
 import { phaseOf, type StageServices } from "./stage.js"
 import type { Gateway, WriteOutcome, WriteRequest } from "./systems/gateway.js"
 
@@ -51,6 +51,7 @@ export const linkOfRow = (
   target: { readonly written?: string; readonly seen?: string | null }
 ): LinkInput => {
   const detail = detailOf(row.detail)
+  const base = plannedOf(detail)
   const seen = target.seen ?? target.written
   return {
     entity: row.entity,
@@ -59,7 +60,7 @@ export const linkOfRow = (
     [direction.from]: { seen: row.sourceHash },
     [direction.to]: { ...(target.written === undefined ? {} : { written: target.written }), ...(seen === undefined ? {} : { seen }) },
     sidecar: sidecarsOf(direction, detail),
-    ...(detail.planned === null ? {} : { base: detail.planned })
+    ...(base === null ? {} : { base })
   }
 }
 
@@ -76,7 +77,7 @@ const requestOf = (state: PairState, direction: Direction, row: PlanItemRow) =>
   Effect.gen(function* () {
     const detail = detailOf(row.detail)
     const record = detail.record
-    const planned = detail.planned
+    const planned = plannedOf(detail)
     if (record === null || planned === null) {
       return yield* Effect.die(new Error(`plan row ${row.id} (${row.action}) carries no record to write`))
     }
@@ -101,7 +102,7 @@ const requestOf = (state: PairState, direction: Direction, row: PlanItemRow) =>
 
 /** Whether the target holds what was planned, and if not, which fields differ (verification, row by row). */
 const verificationOf = (pending: Pending, stored: Mapped<ModelRecord> | undefined): Pick<PlanOutcome, "verified" | "detail"> => {
-  const planned = detailOf(pending.row.detail).planned
+  const planned = plannedOf(detailOf(pending.row.detail))
   if (stored === undefined || planned === null) return { verified: false, detail: { missing: true, fields: [] } }
   if (storedHash(stored.record) === pending.request.hash) return { verified: true }
   const owner = stored.record.kind === "vehicle" && (stored.record.owner?.id ?? null) !== (pending.request.ownerId ?? null) ? ["customer"] : []

@@ -39,8 +39,9 @@ export interface PlanDetail {
   readonly targetSidecar: Sidecar | null
   /** The matched target record's hash as it stands there (what the link has seen on the target). */
   readonly targetHash: string | null
-  /** The record as the target will hold it: the base of the next sync. */
+  /** The record as the target will hold it (the base of the next sync), when it differs from `record`. */
   readonly planned: ModelRecord | null
+  /** Target → source, field by field, for a matched record (a create's are derived: see `changesOf`). */
   readonly changes: ReadonlyArray<{ readonly field: string; readonly before: JsonValue; readonly after: JsonValue }>
   readonly warnings: ReadonlyArray<Finding>
   readonly reason: Reason | null
@@ -48,6 +49,9 @@ export interface PlanDetail {
 
 /** A plan row's detail, written by `planRowOf` in this same program. */
 export const detailOf = (detail: unknown): PlanDetail => detail as PlanDetail
+
+/** The record as the target will hold it after the write; null where nothing is written or linked. */
+export const plannedOf = (detail: PlanDetail): ModelRecord | null => detail.planned ?? detail.record
 
 /** A short label for people: the customer's name, the vehicle's "2019 Toyota Camry · VIN". */
 export const labelOf = (record: ModelRecord): string => {
@@ -65,6 +69,17 @@ const fieldsOfNew = (record: ModelRecord) =>
     ? changedFields<Customer>({ ...record, ...emptyCustomerFields() }, record)
     : changedFields<Vehicle>({ ...record, ...emptyVehicleFields() }, record)
 
+type JsonChange = PlanDetail["changes"][number]
+const asJson = (changes: ReadonlyArray<{ readonly field: string; readonly before: unknown; readonly after: unknown }>): ReadonlyArray<JsonChange> =>
+  changes.map((c) => ({ field: c.field, before: toJson(c.before) as JsonValue, after: toJson(c.after) as JsonValue }))
+
+/** The row's changes as the report shows them: a create's are every value it writes. */
+export const changesOf = (row: { readonly action: string; readonly detail: unknown }): ReadonlyArray<JsonChange> => {
+  const detail = detailOf(row.detail)
+  const planned = plannedOf(detail)
+  return row.action === "create" && planned !== null ? asJson(fieldsOfNew(planned)) : detail.changes
+}
+
 /** The row of the plan table for one decision. */
 export const planRowOf = <R extends ModelRecord>(
   item: PlanItem<R>,
@@ -75,17 +90,15 @@ export const planRowOf = <R extends ModelRecord>(
   const record = item.source.record
   const matched = item.action === "update" || item.action === "link" || item.action === "unchanged" ? item : undefined
   const carried = writes(item) || item.action === "link"
+  const planned = !carried ? null : item.action === "create" ? item.planned : matched?.planned ?? null
   const detail: PlanDetail = {
     record: carried ? record : null,
     sourceSidecar: carried ? item.source.sidecar : null,
     targetSidecar: carried && matched !== undefined ? matched.target.sidecar : null,
     targetHash: matched === undefined ? null : storedHash(matched.target.record),
-    planned: !carried ? null : item.action === "create" ? item.planned : matched?.planned ?? null,
-    changes: (item.action === "create" ? fieldsOfNew(item.planned) : matched?.changes ?? []).map((c) => ({
-      field: c.field,
-      before: toJson(c.before) as JsonValue,
-      after: toJson(c.after) as JsonValue
-    })),
+    // Most records stand on the target as they are: the copy is kept only where it differs (AutoLeap keeps values).
+    planned: planned === record ? null : planned,
+    changes: asJson(matched?.changes ?? []),
     warnings: item.warnings,
     reason: item.action === "quarantine" || item.action === "skip" ? item.reason : null
   }
@@ -129,7 +142,7 @@ export const ownerOnTarget = (reader: StoreReader, runId: string, direction: Dir
   if (ownerSourceId === null) return null
   const link = reader.link("customers", direction.from, ownerSourceId)
   if (link !== undefined) return idOn(link, direction.to)
-  const planned = reader.plan.bySource(runId, "customers", ownerSourceId)
+  const planned = reader.plan.customerPlan(runId, ownerSourceId)
   if (planned === undefined || planned.action === "quarantine" || planned.action === "skip" || planned.outcome === "rejected") return null
   return planned.outcomeTargetId ?? planned.targetId ?? `(new customer for ${ownerSourceId})`
 }
@@ -137,7 +150,6 @@ export const ownerOnTarget = (reader: StoreReader, runId: string, direction: Dir
 /** The lookups of plan.ts over the state store, for one chunk (`claimed` holds what this chunk matched so far). */
 const lookupsOver = <R extends ModelRecord>(reader: StoreReader, scope: PlanScope, claimed: Set<string>): PlanLookups<R> => {
   const { snapshots, direction, entity, runId } = scope
-  const first = (rows: ReadonlyArray<SnapshotRecord>) => (rows.length === 0 ? undefined : rows[0])
   return {
     linkedTarget: (sourceId) => {
       const link = reader.link(entity, direction.from, sourceId)
@@ -146,14 +158,14 @@ const lookupsOver = <R extends ModelRecord>(reader: StoreReader, scope: PlanScop
     },
     targetByKey: (key) => {
       const column = keyColumnOf(key)
-      const row = column === undefined ? undefined : first(reader.snapshots.byKey(snapshots.target, column.field, column.value))
+      const row = column === undefined ? undefined : reader.snapshots.firstByKey(snapshots.target, column.field, column.value)
       return row === undefined ? undefined : mappedOf<R>(row)
     },
     isClaimed: (targetId) =>
       claimed.has(targetId) || reader.link(entity, direction.to, targetId) !== undefined || reader.plan.isTargetTaken(runId, entity, targetId),
     claim: (targetId) => void claimed.add(targetId),
     sameName: (nameKey) => {
-      const row = first(reader.snapshots.byKey(snapshots.target, "nameKey", nameKey))
+      const row = reader.snapshots.firstByKey(snapshots.target, "nameKey", nameKey)
       return row === undefined ? undefined : mappedOf<Customer>(row)
     }
   }
@@ -205,18 +217,24 @@ const decideChunk = (
 /** Vehicles missing make or model get them from the target's VIN lookup when the mapping allows it. */
 const enrich = (services: StageServices, direction: Direction, rows: ReadonlyArray<SnapshotRecord>) => {
   const lookup = services.gateways[direction.to].vinLookup
+  const plain = rows.map((row) => ({ mapped: mappedOf<ModelRecord>(row), hash: row.hash, vinLookupTried: false }))
+  // Most records need no lookup: only those few go through an Effect each.
+  const needing = plain.flatMap((p, i) => {
+    const vehicle = p.mapped.record
+    return lookup !== undefined && vehicle.kind === "vehicle" && vehicle.vin !== null && needsVinLookup(vehicle, services.ctx) && !isExcludedArchived(p.mapped, services.ctx)
+      ? [{ i, vin: vehicle.vin, lookup }]
+      : []
+  })
+  if (needing.length === 0) return Effect.succeed(plain)
   return Effect.forEach(
-    rows,
-    (row) => {
-      const mapped = mappedOf<ModelRecord>(row)
-      const plain = { mapped, hash: row.hash, vinLookupTried: false }
-      const vehicle = mapped.record
-      if (lookup === undefined || vehicle.kind !== "vehicle" || vehicle.vin === null) return Effect.succeed(plain)
-      if (!needsVinLookup(vehicle, services.ctx) || isExcludedArchived(mapped, services.ctx)) return Effect.succeed(plain)
-      return Effect.map(lookup(vehicle.vin), (result) => ({ ...plain, mapped: applyVinLookup(mapped as Mapped<Vehicle>, result), vinLookupTried: true }))
-    },
-    { concurrency: 4 }
-  )
+    needing,
+    ({ i, vin, lookup }) =>
+      Effect.map(lookup(vin), (result) => {
+        const p = plain[i]
+        if (p !== undefined) plain[i] = { ...p, mapped: applyVinLookup(p.mapped as Mapped<Vehicle>, result), vinLookupTried: true }
+      }),
+    { concurrency: 4, discard: true }
+  ).pipe(Effect.as(plain))
 }
 
 /**

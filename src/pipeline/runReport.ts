@@ -23,7 +23,7 @@ import {
 } from "../report/index.js"
 import type { PlanItemRow, StoreReader } from "../state/index.js"
 import type { Direction } from "./plan.js"
-import { detailOf } from "./planStage.js"
+import { changesOf, detailOf } from "./planStage.js"
 import type { StageServices } from "./stage.js"
 
 /** Mismatches listed in the report; verification counts them all. */
@@ -54,7 +54,7 @@ export const actionOf = (row: PlanItemRow): ActionRecord => {
     label: row.label,
     reason: reason?.code ?? null,
     message: reason?.message ?? null,
-    changes: detail.changes,
+    changes: changesOf(row),
     warnings: quarantined ? [] : detail.warnings.map((w) => ({ code: w.code, message: w.message }))
   })
 }
@@ -125,7 +125,7 @@ export const reportFromStore = (services: Pick<StageServices, "state" | "gateway
           label: row.label,
           resolution: row.drift ?? "replanned",
           action: kindOf(row),
-          changes: detailOf(row.detail).changes
+          changes: changesOf(row)
         })),
         requests,
         estimate: scope.estimate,

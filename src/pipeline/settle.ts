@@ -6,7 +6,7 @@
 import { Effect } from "effect"
 import type { LedgerEntry, LinkInput, StoreReader, WriteOutcome } from "../state/index.js"
 import { isProductOf, type Direction, type ModelRecord } from "./plan.js"
-import { detailOf } from "./planStage.js"
+import { detailOf, plannedOf } from "./planStage.js"
 import { keyColumnOf, mappedOf } from "./snapshot.js"
 import type { Snapshots, StageServices } from "./stage.js"
 
@@ -36,7 +36,7 @@ const settleOne = (reader: StoreReader, direction: Direction, snapshots: Snapsho
   const planned = reader.plan.bySource(entry.runId, entry.entity, entry.sourceId)
   const ids = direction.from === "autoleap" ? { autoleapId: entry.sourceId, autogmsId: targetId } : { autoleapId: targetId, autogmsId: entry.sourceId }
   const sourceSidecar = mappedOf<ModelRecord>(source).sidecar
-  const detail = planned === undefined ? undefined : detailOf(planned.detail)
+  const base = planned === undefined ? null : plannedOf(detailOf(planned.detail))
   return {
     outcome: { ledgerId: entry.id, status: "confirmed", targetId },
     link: {
@@ -46,7 +46,7 @@ const settleOne = (reader: StoreReader, direction: Direction, snapshots: Snapsho
       [direction.from]: { seen: source.hash },
       [direction.to]: { written: entry.payloadHash, seen: hit.hash },
       sidecar: { [direction.from]: sourceSidecar, [direction.to]: mappedOf<ModelRecord>(hit).sidecar },
-      ...(detail?.planned === null || detail?.planned === undefined ? {} : { base: detail.planned })
+      ...(base === null ? {} : { base })
     },
     planRow: { runId: entry.runId, entry, targetId }
   }

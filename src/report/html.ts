@@ -1,21 +1,21 @@
 import type { ActionSample } from "./actions.js"
-import { directionLabel, durationBetween, entityLabel, formatCount, formatMinutes, formatValue, statusLabel } from "./format.js"
-import type { ActionKind, FieldChange, RunReport } from "./model.js"
+import { directionLabel, durationBetween, entityLabel, formatCount, formatMinutes, formatValue, statusLabel, systemLabel } from "./format.js"
+import type { ActionKind, ActionRecord, DirectionReport, FieldChange, RecordIssue, RunReport } from "./model.js"
+import { plainSummary } from "./plainSummary.js"
+import { describeReason, fixFor } from "./reasons.js"
 import {
-  actionColumns,
   actionReason,
   changesView,
   conflictsView,
   countByCode,
   countColumnsOf,
-  countRows,
   driftLine,
   driftView,
   estimateView,
-  headline,
-  issuesView,
+  recordTables,
   requestsView,
   unchangedLine,
+  type RecordTable,
   type RenderOptions,
   type TableView
 } from "./summary.js"
@@ -31,26 +31,47 @@ interface Html {
 const raw = (html: string): Html => ({ html })
 const text = (value: string): Html => raw(escapeHtml(value))
 const join = (parts: ReadonlyArray<Html>, separator = ""): Html => raw(parts.map((p) => p.html).join(separator))
-const el = (tag: string, content: Html | string, className?: string): Html =>
-  raw(`<${tag}${className === undefined ? "" : ` class="${escapeHtml(className)}"`}>${typeof content === "string" ? escapeHtml(content) : content.html}</${tag}>`)
+const nothing = raw("")
 
-const tableOf = (
-  header: ReadonlyArray<string>,
-  rows: ReadonlyArray<ReadonlyArray<Html | string>>,
-  numericFrom = 99
-): Html =>
+/** Attributes are escaped like text; `undefined` leaves one out. */
+type Attributes = Readonly<Record<string, string | undefined>>
+const attributes = (attrs: Attributes): string =>
+  Object.entries(attrs)
+    .flatMap(([name, value]) => (value === undefined ? [] : [` ${name}="${escapeHtml(value)}"`]))
+    .join("")
+const el = (tag: string, content: Html | string, attrs: Attributes = {}): Html =>
+  raw(`<${tag}${attributes(attrs)}>${typeof content === "string" ? escapeHtml(content) : content.html}</${tag}>`)
+/** A link within the page; the only kind the page has (its Content-Security-Policy allows nothing else anyway). */
+const jump = (anchor: string, content: Html | string): Html => el("a", content, { href: `#${anchor}` })
+
+/**
+ * Column kinds, each with its wrapping rule: ids, codes and numbers never break (a broken id cannot be searched for);
+ * names wrap between words only; free text wraps between words and breaks a word only when it alone is wider than the
+ * column (a long email address).
+ */
+type Column = "id" | "name" | "text" | "num"
+const cell = (tag: "td" | "th", kind: Column, content: Html | string): Html => el(tag, content, { class: kind })
+
+const tableOf = (columns: ReadonlyArray<readonly [string, Column]>, rows: ReadonlyArray<ReadonlyArray<Html | string>>, caption?: string): Html =>
   el(
     "table",
     join([
-      el("thead", el("tr", join(header.map((h, i) => el("th", h, i >= numericFrom ? "num" : undefined))))),
-      el("tbody", join(rows.map((r) => el("tr", join(r.map((c, i) => el("td", c, i >= numericFrom ? "num" : undefined)))))))
+      caption === undefined ? nothing : el("caption", caption),
+      el("thead", el("tr", join(columns.map(([title, kind]) => cell("th", kind, title))))),
+      el("tbody", join(rows.map((r) => el("tr", join(r.map((c, i) => cell("td", columns[i]?.[1] ?? "text", c)))))))
     ])
   )
 
-const section = (title: string, ...content: ReadonlyArray<Html>): Html => el("section", join([el("h2", title), ...content]))
-const subsection = (title: string, className: string, ...content: ReadonlyArray<Html>): Html =>
-  join([el("h3", title, className), ...content])
-const para = (content: Html | string, className?: string): Html => el("p", content, className)
+/** A TableView (shared with report.md) with its columns' kinds: numbers from `numericFrom`, `ids` where given. */
+const viewTable = (view: TableView, ids: ReadonlyArray<number> = []): Html =>
+  tableOf(
+    view.header.map((h, i): readonly [string, Column] => [h, i >= view.numericFrom ? "num" : ids.includes(i) ? "id" : "text"]),
+    view.rows
+  )
+
+const section = (anchor: string, title: string, ...content: ReadonlyArray<Html>): Html =>
+  el("section", join([el("h2", title, { id: anchor }), ...content]))
+const para = (content: Html | string, className?: string): Html => el("p", content, { class: className })
 
 const actionClass: Readonly<Record<ActionKind, string>> = {
   create: "a-create",
@@ -67,116 +88,250 @@ const actionClass: Readonly<Record<ActionKind, string>> = {
 const css = `
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;margin:0;background:#f5f6f8}
 main{max-width:1200px;margin:0 auto;padding:24px}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d9dde3;padding-bottom:4px}
-h3{font-size:16px;margin:20px 0 6px}
+h1{font-size:24px;margin:0 0 8px}h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid #d9dde3;padding-bottom:4px}
+h3{font-size:16px;margin:22px 0 6px}
+a{color:#1f4fa3}
 .status{display:inline-block;padding:4px 10px;border-radius:4px;font-weight:600;background:#e6f4ea;color:#1e6b34}
 .status.review{background:#fff4e0;color:#8a5300}.status.bad{background:#fde8e8;color:#9b1c1c}
-.muted{color:#5b6472}
-ul.headline{padding-left:20px;font-size:16px}
+.summary{background:#fff;border:1px solid #d9dde3;border-radius:6px;padding:12px 16px;margin:12px 0}
+.summary p{margin:6px 0;font-size:17px}.summary .next{font-size:15px;color:#5b6472}
+.muted{color:#5b6472}.fix{margin:4px 0 8px}
+nav ol{margin:4px 0;padding-left:22px;columns:2 260px}nav li{margin:2px 0}
 table{border-collapse:collapse;background:#fff;width:100%;margin:8px 0;font-size:14px}
-th,td{border:1px solid #d9dde3;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#eef0f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td.zero{color:#a0a7b2}
-.a-create{color:#1e6b34}.a-update{color:#1f4fa3}.a-link{color:#5a3fa0}.a-bad{color:#9b1c1c;font-weight:600}.a-plain{color:#5b6472}
-ul.changes{margin:0;padding-left:16px}.before{color:#9b1c1c;text-decoration:line-through}.after{color:#1e6b34}
-@media print{body{background:#fff}main{padding:0}}
+caption{text-align:left;font-weight:600;padding:4px 0}
+th,td{border:1px solid #d9dde3;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:normal;word-break:normal}
+th{background:#eef0f3}
+.id,.num{white-space:nowrap}.num{text-align:right;font-variant-numeric:tabular-nums}
+td.text{overflow-wrap:break-word;min-width:12em}td.name{min-width:8em}
+tr.group th{background:#f7f8fa;font-size:14px;padding-top:8px}
+.a-create{color:#1e6b34}.a-update{color:#1f4fa3}.a-link{color:#5a3fa0}.a-bad{color:#9b1c1c}.a-plain{color:#5b6472}
+ul.values,ul.changes,ul.warnings{margin:0;padding-left:0;list-style:none}
+ul.values{columns:2 16em;column-gap:24px}ul.values li{break-inside:avoid}
+.field{color:#5b6472}.before{color:#9b1c1c;text-decoration:line-through}.after{color:#1e6b34}
+ul.warnings{color:#8a5300;margin-top:4px}
+@media print{body{background:#fff}main{padding:0}nav{display:none}}
 `
 
-const viewTable = (view: TableView): Html => tableOf(view.header, view.rows, view.numericFrom)
+/** A create writes every field it has: the values, not "(empty) → value" over and over. */
+const valuesList = (changes: ReadonlyArray<FieldChange>): Html => {
+  const written = changes.filter((c) => c.after !== null && c.after !== "" && !(Array.isArray(c.after) && c.after.length === 0))
+  return written.length === 0
+    ? nothing
+    : el("ul", join(written.map((c) => el("li", join([el("span", `${c.field}: `, { class: "field" }), text(formatValue(c.after))])))), { class: "values" })
+}
 
 const changesList = (changes: ReadonlyArray<FieldChange>): Html =>
   changes.length === 0
-    ? raw("")
+    ? nothing
     : el(
         "ul",
         join(
           changes.map((c) =>
-            el("li", join([text(`${c.field}: `), el("span", formatValue(c.before), "before"), text(" → "), el("span", formatValue(c.after), "after")]))
+            el(
+              "li",
+              join([
+                el("span", `${c.field}: `, { class: "field" }),
+                el("span", formatValue(c.before), { class: "before" }),
+                text(" → "),
+                el("span", formatValue(c.after), { class: "after" })
+              ])
+            )
           )
         ),
-        "changes"
+        { class: "changes" }
       )
 
-/** report.html: one self-contained page (inline CSS, no script, no external reference) a shop manager can open or print. */
+/** What a row says about its record: the reason, the values written (create) or changed (update), its warnings. */
+const details = (a: ActionRecord): Html => {
+  const reason = actionReason(a)
+  const conflict = a.conflict === null ? "" : `Changed on both sides (${a.conflict.fields.join(", ")}): ${a.conflict.resolution}`
+  return join([
+    reason === "" ? nothing : para(reason),
+    conflict === "" ? nothing : para(conflict),
+    a.action === "create" ? valuesList(a.changes) : changesList(a.changes),
+    a.warnings.length === 0 ? nothing : el("ul", join(a.warnings.map((w) => el("li", `⚠ ${w.code}: ${w.message}`))), { class: "warnings" })
+  ])
+}
+
+const recordColumns: ReadonlyArray<readonly [string, Column]> = [
+  ["Record", "name"],
+  ["Source id", "id"],
+  ["Target id", "id"],
+  ["Details", "text"]
+]
+
+const recordTable = (table: RecordTable): Html =>
+  join([
+    el("h3", table.title, { id: table.anchor }),
+    el(
+      "table",
+      join([
+        el("thead", el("tr", join(recordColumns.map(([title, kind]) => cell("th", kind, title))))),
+        el(
+          "tbody",
+          join(
+            table.groups.map((g) =>
+              join([
+                el("tr", el("th", g.title, { colspan: "4", class: actionClass[g.action] }), { class: "group" }),
+                ...g.rows.map((a) =>
+                  el("tr", join([cell("td", "name", a.label), cell("td", "id", a.sourceId), cell("td", "id", a.targetId ?? "—"), cell("td", "text", details(a))]))
+                ),
+                g.more === null ? nothing : el("tr", el("td", g.more, { colspan: "4", class: "muted" }))
+              ])
+            )
+          )
+        )
+      ])
+    )
+  ])
+
+/**
+ * Quarantined records or warnings, one block per reason code, most frequent first: what it means, what to do, and the
+ * records. The system is said once per block (every record of a code comes from the side it was read from).
+ */
+const issuesByCode = (issues: ReadonlyArray<RecordIssue>): Html =>
+  join(
+    countByCode(issues).map((c) => {
+      const records = issues.filter((i) => i.code === c.code).toSorted((a, b) => a.entity.localeCompare(b.entity) || a.sourceId.localeCompare(b.sourceId, "en", { numeric: true }))
+      const systems = [...new Set(records.map((r) => systemLabel(r.system)))].join(" and ")
+      const fix = fixFor(c.code)
+      return join([
+        el("h3", join([el("span", c.code, { class: "id" }), text(` — ${describeReason(c.code)} (${formatCount(c.count)})`)])),
+        fix === null ? nothing : para(join([el("strong", "What to do: "), text(fix)]), "fix"),
+        tableOf(
+          [
+            ["Records", "name"],
+            [`Id in ${systems}`, "id"],
+            ["What is wrong", "text"]
+          ],
+          records.map((r) => [entityLabel(r.entity), r.sourceId, r.message])
+        )
+      ])
+    })
+  )
+
+const countsTable = (report: RunReport, direction: DirectionReport): Html => {
+  const columns = countColumnsOf(report)
+  return tableOf(
+    [["Records", "name"], ...columns.map((c): readonly [string, Column] => [c.title, "num"])],
+    (["customers", "vehicles", "tags"] as const).flatMap((entity) => {
+      const counts = direction.entities[entity]
+      return counts === undefined ? [] : [[entityLabel(entity), ...columns.map((c) => formatCount(counts[c.key]))]]
+    }),
+    directionLabel(direction.from, direction.to)
+  )
+}
+
+/** report.html: one self-contained page (inline CSS, no script, no external reference) a shop owner can open or print. */
 export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSample>, options: RenderOptions = {}): string => {
-  const countColumns = countColumnsOf(report)
   const title = report.dryRun ? "Dry run report" : report.command === "sync" ? "Sync report" : "Migration report"
   const statusClass = report.status === "completed" ? "status" : report.status === "completed_with_errors" ? "status review" : "status bad"
+  const plain = plainSummary(report)
+  const tables = options.actionsNote === undefined ? recordTables(report, samples) : []
+  const changesTitle = report.dryRun ? "Planned changes, record by record" : "Changes, record by record"
+
+  // The table of contents lists the sections this report has, in page order.
+  const contents: Array<readonly [string, string]> = []
+  if (report.quarantine.length > 0) contents.push(["fix", `What to fix first (${formatCount(report.quarantine.length)})`])
+  contents.push(["records", changesTitle])
+  for (const t of tables) contents.push([t.anchor, `\u2003${t.title}`])
+  contents.push(["warnings", `Warnings (${formatCount(report.warnings.length)})`])
+  if (report.conflicts.length > 0) contents.push(["conflicts", `Conflicts (${formatCount(report.conflicts.length)})`])
+  if (report.drifted.length > 0) contents.push(["drifted", `Changed since the plan (${formatCount(report.drifted.length)})`])
+  contents.push(["verification", "Verification"], ["counts", "Counts"], ["estimate", "Estimate"], ["requests", "Requests"])
 
   const summary = join([
     el("h1", `${title} — ${report.runId}`),
-    para(el("span", statusLabel(report), statusClass)),
-    el("ul", join(headline(report).map((l) => el("li", l))), "headline"),
-    para(`Started ${report.startedAt}, finished ${report.finishedAt} (${durationBetween(report.startedAt, report.finishedAt)}).`, "muted")
+    para(el("span", statusLabel(report), { class: statusClass })),
+    el(
+      "div",
+      join([
+        ...plain.sentences.map((s) => para(s)),
+        plain.toFixLine === null ? nothing : para(join([text(`${plain.toFixLine} — `), jump("fix", "here is how"), text(".")])),
+        plain.conflictsLine === null ? nothing : para(join([text(`${plain.conflictsLine} — `), jump("conflicts", "see them"), text(".")])),
+        report.dryRun && report.status !== "failed" && report.status !== "interrupted"
+          ? para(
+              join([text("Nothing has been written yet. To write exactly this plan, run "), el("code", `shopbridge apply ${report.runId}`), text(".")]),
+              "next"
+            )
+          : nothing
+      ]),
+      { class: "summary" }
+    ),
+    para(`Started ${report.startedAt}, finished ${report.finishedAt} (${durationBetween(report.startedAt, report.finishedAt)}).`, "muted"),
+    el("nav", join([el("strong", "Contents"), el("ol", join(contents.map(([anchor, label]) => el("li", jump(anchor, label)))))]))
   ])
 
-  const counts = section(
-    "Counts",
-    tableOf(
-      ["Direction", "Records", ...countColumns.map((c) => c.title)],
-      countRows(report).map((r) => [
-        directionLabel(r.direction.from, r.direction.to),
-        entityLabel(r.entity),
-        ...countColumns.map((c) => formatCount(r.counts[c.key]))
-      ]),
-      2
-    )
-  )
-
-  const quarantine =
+  const fix =
     report.quarantine.length === 0
-      ? section("Quarantined records", para("None: every record could be copied."))
+      ? nothing
       : section(
-          "Quarantined records",
-          para(`${formatCount(report.quarantine.length)} records were held back and not written. Fix them in the source system and run again.`),
-          tableOf(["Reason", "Meaning", "Records"], countByCode(report.quarantine).map((c) => [c.code, c.description, formatCount(c.count)]), 2),
-          viewTable(issuesView(report.quarantine))
+          "fix",
+          "What to fix first",
+          para(
+            `${formatCount(report.quarantine.length)} ${report.quarantine.length === 1 ? "record was" : "records were"} held back and ${report.dryRun ? "would not be" : "not"} written. Fix them in the system they come from, then run again: they are picked up then.`
+          ),
+          issuesByCode(report.quarantine)
         )
 
+  const view = changesView(samples, report.dryRun)
+  const records = section(
+    "records",
+    changesTitle,
+    options.actionsNote === undefined ? nothing : para(options.actionsNote, "muted"),
+    tables.length === 0 && options.actionsNote === undefined ? para("No record changes.") : nothing,
+    ...tables.map(recordTable),
+    view.unchanged > 0 ? para(unchangedLine(view.unchanged), "muted") : nothing
+  )
+
   const warnings = section(
+    "warnings",
     "Warnings",
     report.warnings.length === 0
       ? para("None.")
-      : viewTable(issuesView(report.warnings))
+      : join([para("These records are (or will be) copied, with the caveat shown."), issuesByCode(report.warnings)])
   )
 
-  const conflicts = section(
-    "Conflicts",
-    report.conflicts.length === 0
-      ? para("None.")
-      : viewTable(conflictsView(report.conflicts))
-  )
+  const conflicts = report.conflicts.length === 0 ? nothing : section("conflicts", "Conflicts", viewTable(conflictsView(report.conflicts), [1, 2]))
 
   const drifted =
     report.drifted.length === 0
-      ? raw("")
-      : section(
-          "Changed since the plan",
-          para(driftLine(report.drifted.length)),
-          viewTable(driftView(report.drifted, report.dryRun))
-        )
+      ? nothing
+      : section("drifted", "Changed since the plan", para(driftLine(report.drifted.length)), viewTable(driftView(report.drifted, report.dryRun), [2]))
 
   const mismatches = (report.verification ?? []).flatMap((v) => v.mismatches.map((m) => ({ v, m })))
   const verification =
     report.verification === null
-      ? section("Verification", para(report.dryRun ? "Not run: a dry run writes nothing to check." : "Not run."))
+      ? section("verification", "Verification", para(report.dryRun ? "Not run: a dry run writes nothing to check." : "Not run."))
       : section(
+          "verification",
           "Verification",
           tableOf(
-            ["Direction", "Records", "Expected", "Found", "Mismatches"],
+            [
+              ["Direction", "name"],
+              ["Records", "name"],
+              ["Expected", "num"],
+              ["Found", "num"],
+              ["Mismatches", "num"]
+            ],
             report.verification.map((v) => [
               directionLabel(v.from, v.to),
               entityLabel(v.entity),
               formatCount(v.expected),
               formatCount(v.found),
               formatCount(v.mismatches.length)
-            ]),
-            2
+            ])
           ),
           mismatches.length === 0
             ? para("Every record written was found on the target as expected.")
             : tableOf(
-                ["Records", "Record", "Source id", "Target id", "Differs"],
+                [
+                  ["Records", "name"],
+                  ["Record", "name"],
+                  ["Source id", "id"],
+                  ["Target id", "id"],
+                  ["Differs", "text"]
+                ],
                 mismatches.map(({ m, v }) => [
                   entityLabel(v.entity),
                   m.label,
@@ -187,11 +342,14 @@ export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSampl
               )
         )
 
+  const counts = section("counts", "Counts", ...report.directions.map((d) => countsTable(report, d)))
+
   const e = report.estimate
   const estimate =
     e === null
-      ? section("Estimate", para("No estimate for this run."))
+      ? section("estimate", "Estimate", para("No estimate for this run."))
       : section(
+          "estimate",
           "Estimate",
           para(
             join([
@@ -201,43 +359,12 @@ export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSampl
             ])
           ),
           viewTable(estimateView(e)),
-          e.notes.length === 0 ? raw("") : el("ul", join(e.notes.map((n) => el("li", n))))
+          e.notes.length === 0 ? nothing : el("ul", join(e.notes.map((n) => el("li", n))))
         )
 
-  const requests = section(
-    "Requests",
-    viewTable(requestsView(report))
-  )
+  const requests = section("requests", "Requests", viewTable(requestsView(report)))
 
-  const view = changesView(samples, report.dryRun)
-  const nothing = view.sections.length === 0 && view.unchanged === 0 && options.actionsNote === undefined
-  const changes = section(
-    report.dryRun ? "Planned changes" : "Changes",
-    options.actionsNote === undefined ? raw("") : para(options.actionsNote, "muted"),
-    nothing ? para("No record changes.") : raw(""),
-    ...view.sections.map((s) =>
-      subsection(
-        s.title,
-        actionClass[s.action],
-        tableOf(
-          actionColumns,
-          s.rows.map((a) => [
-            directionLabel(a.from, a.to),
-            entityLabel(a.entity),
-            a.label,
-            a.sourceId,
-            a.targetId ?? "—",
-            actionReason(a),
-            changesList(a.changes)
-          ])
-        ),
-        s.more === null ? raw("") : para(s.more, "muted")
-      )
-    ),
-    view.unchanged > 0 ? para(unchangedLine(view.unchanged), "muted") : raw("")
-  )
-
-  const body = el("main", join([summary, counts, quarantine, warnings, conflicts, drifted, verification, estimate, requests, changes]))
+  const body = el("main", join([summary, fix, records, warnings, conflicts, drifted, verification, counts, estimate, requests]))
   return [
     "<!DOCTYPE html>",
     '<html lang="en">',

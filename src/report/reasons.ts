@@ -13,7 +13,37 @@ const descriptions: Readonly<Record<string, string>> = {
   INVALID_PHONE: "A phone number could not be read; it was not copied (kept aside)",
   INVALID_YEAR: "The vehicle year is not a real year; copied without a year (kept aside)",
   DUPLICATE_IN_SOURCE: "Another record shares this email, phone or VIN; copied without it",
-  POSSIBLE_DUPLICATE: "Looks like an existing record by name only; created as a new record, not merged"
+  POSSIBLE_DUPLICATE: "Looks like an existing record by name only; created as a new record, not merged",
+  REJECTED_BY_TARGET: "The other system refused the record; its message says which field",
+  ARCHIVED: "Archived in the source system; not copied by default",
+  DRIFTED: "Changed in the source system after the dry run planned it",
+  UNKNOWN_ENUM_VALUE: "A value the mapping has no counterpart for; copied without it (kept aside)",
+  UNKNOWN_COUNTRY: "An address country that is no country name or code; copied without it (kept aside)"
 }
+
+/**
+ * What to do about a code, in the words of the shop: one line per code, shown above that code's records. Each record's own
+ * message says which value is wrong; this says where to fix it and what happens next. (docs/mapping.md has the same table.)
+ */
+const fixes: Readonly<Record<string, string>> = {
+  MISSING_NAME: "Add a first and last name (or a company name) to the customer in the source system, then run again.",
+  INVALID_VIN: "Correct the VIN in the source system (17 characters, no I, O or Q), or clear it, then run again.",
+  MISSING_MAKE_MODEL: "Add the make and model to the vehicle in the source system, then run again.",
+  ORPHAN_VEHICLE: "Fix the vehicle's customer first (it is in this list too, or archived); the vehicle follows on the next run.",
+  REJECTED_BY_TARGET: "Correct the field the message names in the source system, then run again.",
+  ARCHIVED: "Nothing to do. To copy archived records too, run with --include-archived.",
+  DRIFTED: "Look at what changed, then make a new dry run and apply that.",
+  VIN_CHECK_DIGIT: "Check the VIN against the vehicle; correct it in the source system if it is wrong.",
+  INVALID_EMAIL: "Correct the address in the source system; the next run copies it.",
+  INVALID_PHONE: "Correct the number in the source system (with its country code if it is not local); the next run copies it.",
+  INVALID_YEAR: "Correct the year in the source system; the next run copies it.",
+  DUPLICATE_IN_SOURCE: "Merge the two records, or correct the shared value, in the source system.",
+  POSSIBLE_DUPLICATE: "Check whether it is the same customer; if so, merge the two in the target system.",
+  UNKNOWN_ENUM_VALUE: "Add the value to your mapping file's enums (see docs/mapping.md) to have it copied.",
+  UNKNOWN_COUNTRY: "Correct the country in the source system; the next run copies it."
+}
+
+/** What to do about a code, or null for a code without advice (the record's own message is all there is). */
+export const fixFor = (code: string): string | null => fixes[code] ?? null
 
 export const describeReason = (code: string): string => descriptions[code] ?? code

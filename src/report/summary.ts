@@ -2,6 +2,7 @@ import type { ActionSample } from "./actions.js"
 import { actionLabel, entityLabel, formatChange, formatCount, formatMinutes, systemLabel } from "./format.js"
 import { describeReason } from "./reasons.js"
 import {
+  counterOfAction,
   entityOrder,
   type ActionKind,
   type ActionRecord,
@@ -219,3 +220,70 @@ export interface RenderOptions {
    */
   readonly actionsNote?: string
 }
+
+/** One action kind within a record table: its heading, its rows (sorted by record), and where the rest are. */
+export interface RecordGroup {
+  readonly action: ActionKind
+  /** "Would create (26)": the kind and how many records of this entity it has. */
+  readonly title: string
+  readonly rows: ReadonlyArray<ActionRecord>
+  /** "12 more are in actions.csv.", or null when every record of the group is shown. */
+  readonly more: string | null
+}
+
+/** The records of one direction and entity: the direction is said once, in the table's heading. */
+export interface RecordTable {
+  readonly from: DirectionReport["from"]
+  readonly to: DirectionReport["to"]
+  readonly entity: EntityName
+  readonly title: string
+  /** A fragment id for the table of contents. */
+  readonly anchor: string
+  readonly groups: ReadonlyArray<RecordGroup>
+}
+
+const byRecord = (a: ActionRecord, b: ActionRecord): number =>
+  a.label.localeCompare(b.label, "en", { numeric: true, sensitivity: "base" }) || a.sourceId.localeCompare(b.sourceId, "en", { numeric: true })
+
+/**
+ * The sampled actions regrouped for reading: one table per direction and entity (in the report's order), within it one
+ * group per action kind (in display order), rows sorted by record name. A group's size comes from the report's counts,
+ * which are exact, while the sample is capped per kind: the difference is what `more` points to actions.csv for.
+ * Unchanged records are counted (see `changesView`), not listed.
+ */
+export const recordTables = (report: RunReport, samples: ReadonlyArray<ActionSample>): ReadonlyArray<RecordTable> =>
+  report.directions.flatMap((direction) =>
+    entityOrder.flatMap((entity) => {
+      const counts = direction.entities[entity]
+      const groups = samples
+        .filter((s) => s.action !== "unchanged")
+        .flatMap((sample): ReadonlyArray<RecordGroup> => {
+          const rows = sample.first.filter((a) => a.entity === entity && a.from === direction.from && a.to === direction.to).toSorted(byRecord)
+          // A conflict row may also be counted under the action it resolved to: its own rows are the count to trust.
+          const counted = sample.action === "conflict" ? rows.length : (counts?.[counterOfAction[sample.action]] ?? 0)
+          const total = Math.max(counted, rows.length)
+          if (total === 0) return []
+          const rest = total - rows.length
+          return [
+            {
+              action: sample.action,
+              title: `${capitalise(actionLabel(sample.action, report.dryRun))} (${formatCount(total)})`,
+              rows,
+              more: rest === 0 ? null : rows.length === 0 ? `All ${formatCount(total)} are listed in actions.csv.` : `${formatCount(rest)} more ${rest === 1 ? "is" : "are"} in actions.csv.`
+            }
+          ]
+        })
+      return groups.length === 0
+        ? []
+        : [
+            {
+              from: direction.from,
+              to: direction.to,
+              entity,
+              title: `${entityLabel(entity)}: ${systemLabel(direction.from)} → ${systemLabel(direction.to)}`,
+              anchor: `records-${direction.from}-${direction.to}-${entity}`,
+              groups
+            }
+          ]
+    })
+  )

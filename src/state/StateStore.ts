@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto"
 import { hostname } from "node:os"
 import { checkpointsTable } from "./checkpoints.js"
 import { conflictsTable } from "./conflicts.js"
-import { configureConnection, createDatabase, integrityCheck, memoryPath, type OpenOptions } from "./database.js"
+import { configureConnection, createDatabase, integrityCheck, memoryPath, withoutFsync, type OpenOptions } from "./database.js"
 import { StateError, StateLocked, StateTooNew } from "./errors.js"
 import { ledgerTable } from "./ledger.js"
 import { linksTable } from "./links.js"
@@ -145,7 +145,7 @@ export interface StateStoreService {
 /** The synchronous lookups of `PairState.read`, scoped to the pair. */
 export interface StoreReader {
   readonly snapshots: Omit<ReturnType<typeof snapshotsTable>, "begin" | "append" | "complete" | "find" | "prune">
-  readonly plan: Pick<ReturnType<typeof plansTable>, "isSettled" | "bySource" | "isTargetTaken" | "chunk" | "counts" | "openWrites" | "ofKind" | "withWarnings" | "drifted" | "verification" | "mismatches">
+  readonly plan: Pick<ReturnType<typeof plansTable>, "isSettled" | "bySource" | "customerPlan" | "isTargetTaken" | "chunk" | "counts" | "openWrites" | "ofKind" | "withWarnings" | "drifted" | "verification" | "mismatches">
   readonly link: (entity: Entity, system: System, id: string) => Link | undefined
 }
 
@@ -160,7 +160,7 @@ const isoNow: Effect.Effect<string> = Effect.map(Clock.currentTimeMillis, (ms) =
 export const newRunId = (nowMs: number): string =>
   `${new Date(nowMs).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")}-${randomBytes(3).toString("hex")}`
 
-const buildService = (db: Database.Database, path: string): StateStoreService => {
+const buildService = (db: Database.Database, path: string, options: OpenOptions): StateStoreService => {
   const pairsT = shopPairsTable(db)
   const runsT = runsTable(db)
   const locksT = locksTable(db)
@@ -179,6 +179,11 @@ const buildService = (db: Database.Database, path: string): StateStoreService =>
   const transact = <A, E>(operation: string, body: () => Either.Either<A, E>, mode: TransactionMode = "immediate") =>
     attempt(operation, () => inTransaction(db, mode, body)).pipe(Effect.flatMap((result) => result))
   const write = <A>(operation: string, body: () => A) => transact(operation, () => Either.right(body()))
+  /** A write of derivable rows (snapshot pages, plan rows): committed without waiting for the disk. */
+  const writeDerived = <A>(operation: string, body: () => A) =>
+    attempt(operation, () => withoutFsync(db, options, () => inTransaction(db, "immediate", () => Either.right(body())))).pipe(
+      Effect.flatMap((result) => result)
+    )
 
   const recordLinksAndClearQuarantine = (pairId: number, links: ReadonlyArray<LinkInput>, now: string): void => {
     linksT.record(pairId, links, now)
@@ -353,11 +358,11 @@ const buildService = (db: Database.Database, path: string): StateStoreService =>
 
       beginSnapshot: (runId, system, entity) =>
         Effect.flatMap(isoNow, (now) => write("begin snapshot", () => snapshotsT.begin(pairId, runId, system, entity, now))),
-      appendSnapshot: (snapshotId, records) => write("record snapshot page", () => snapshotsT.append(snapshotId, records)),
+      appendSnapshot: (snapshotId, records) => writeDerived("record snapshot page", () => snapshotsT.append(snapshotId, records)),
       completeSnapshot: (snapshotId) => write("complete snapshot", () => snapshotsT.complete(snapshotId)),
       snapshotOf: (runId, system, entity) =>
         attempt("read snapshot", () => Option.fromNullable(snapshotsT.find(pairId, runId, system, entity))),
-      recordPlan: (runId, items) => write("record plan", () => plansT.insert(runId, items)),
+      recordPlan: (runId, items) => writeDerived("record plan", () => plansT.insert(runId, items)),
       clearOpenPlan: (runId, entity) => write("clear open plan rows", () => plansT.clearOpen(runId, entity)),
       settlePlanBySource: (runId, entity, sourceId, outcome, targetId) =>
         write("settle plan row", () => plansT.settleBySource(runId, entity, sourceId, outcome, targetId)),
@@ -408,7 +413,7 @@ export const makeStateStore = (path: string, options: OpenOptions = {}): Effect.
     if (migration._tag === "Upgraded") {
       yield* Effect.logInfo("state schema upgraded").pipe(Effect.annotateLogs({ from: migration.from, to: migration.to, path }))
     }
-    return buildService(db, path)
+    return buildService(db, path, options)
   })
 
 export class StateStore extends Context.Tag("shopbridge/StateStore")<StateStore, StateStoreService>() {

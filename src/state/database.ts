@@ -30,6 +30,20 @@ export const configureConnection = (db: Database.Database, options: OpenOptions 
   db.pragma("foreign_keys = ON")
 }
 
+/**
+ * Runs `body` with commits that do not wait for the disk (synchronous = NORMAL in WAL mode: a process crash loses
+ * nothing, a power cut may lose the last commits). Only for what can be derived again — snapshot pages (a copy of
+ * what the API holds) and plan rows (a killed run plans again) — never for the ledger, links or outcomes.
+ */
+export const withoutFsync = <A>(db: Database.Database, options: OpenOptions, body: () => A): A => {
+  db.pragma("synchronous = NORMAL")
+  try {
+    return body()
+  } finally {
+    db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`)
+  }
+}
+
 export const integrityCheck = (db: Database.Database): ReadonlyArray<string> =>
   (db.pragma("integrity_check") as ReadonlyArray<{ integrity_check: string }>).map((row) => row.integrity_check)
 

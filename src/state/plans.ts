@@ -92,6 +92,9 @@ export const plansTable = (db: Database.Database) => {
     `SELECT 1 FROM plan_items WHERE run_id = ? AND entity = ? AND source_id = ? AND outcome IS NOT NULL`
   ).pluck()
   const bySource = db.prepare<[string, Entity, string], Row>(`SELECT * FROM plan_items WHERE run_id = ? AND entity = ? AND source_id = ?`)
+  const ownerPlan = db.prepare<[string, string], { action: PlanAction; target_id: string | null; outcome: PlanOutcomeKind | null; outcome_target_id: string | null }>(
+    `SELECT action, target_id, outcome, outcome_target_id FROM plan_items WHERE run_id = ? AND entity = 'customers' AND source_id = ?`
+  )
   const targetTaken = db.prepare<[string, Entity, string], number>(
     `SELECT 1 FROM plan_items WHERE run_id = ? AND entity = ? AND target_id = ? LIMIT 1`
   ).pluck()
@@ -165,6 +168,13 @@ export const plansTable = (db: Database.Database) => {
     bySource: (runId: string, entity: Entity, sourceId: string): PlanItemRow | undefined => {
       const row = bySource.get(runId, entity, sourceId)
       return row === undefined ? undefined : toItem(row)
+    },
+    /** A customer's planned action and target, without its detail: what a vehicle's owner resolves to. */
+    customerPlan: (runId: string, sourceId: string) => {
+      const row = ownerPlan.get(runId, sourceId)
+      return row === undefined
+        ? undefined
+        : { action: row.action, targetId: row.target_id, outcome: row.outcome, outcomeTargetId: row.outcome_target_id }
     },
     isTargetTaken: (runId: string, entity: Entity, targetId: string): boolean => targetTaken.get(runId, entity, targetId) === 1,
     chunk: (runId: string, entity: Entity, phase: PlanPhase, afterId: number, limit: number): ReadonlyArray<PlanItemRow> =>

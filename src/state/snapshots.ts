@@ -86,6 +86,11 @@ export const snapshotsTable = (db: Database.Database) => {
       `SELECT ${recordColumns} FROM snapshot_records WHERE snapshot_id = ? AND ${column} = ? ORDER BY rowid`
     )
   )
+  const firstByKey = perField((column) =>
+    db.prepare<[number, string], RecordRow>(
+      `SELECT ${recordColumns} FROM snapshot_records WHERE snapshot_id = ? AND ${column} = ? ORDER BY rowid LIMIT 1`
+    )
+  )
   const shared = perField((column) =>
     db.prepare<[number], string>(
       `SELECT ${column} AS value FROM snapshot_records WHERE snapshot_id = ? AND ${column} IS NOT NULL
@@ -146,6 +151,11 @@ export const snapshotsTable = (db: Database.Database) => {
     /** Every record holding the value, in the order they were read. */
     byKey: (snapshotId: number, field: SnapshotKeyField, value: string): ReadonlyArray<SnapshotRecord> =>
       byKey[field].all(snapshotId, value).map(toRecord),
+    /** The first record (in read order) holding the value. */
+    firstByKey: (snapshotId: number, field: SnapshotKeyField, value: string): SnapshotRecord | undefined => {
+      const row = firstByKey[field].get(snapshotId, value)
+      return row === undefined ? undefined : toRecord(row)
+    },
     byHash: (snapshotId: number, hash: string): ReadonlyArray<SnapshotRecord> => byHash.all(snapshotId, hash).map(toRecord),
     count: (snapshotId: number): number => count.get(snapshotId)?.n ?? 0,
     newestUpdatedAt: (snapshotId: number): string | null => newest.get(snapshotId)?.newest ?? null,
