@@ -273,6 +273,40 @@ describe("lists", () => {
     expect(reply.body.results.pagination.totalCount).toBe(3)
   })
 
+  it("lists what is there now after a create, update, archive, edit or seed, though the same list was read before", async () => {
+    const { call, sim, clock } = await start({}, 3, [vehicleSeed(1, 1)])
+    const since = iso(T0)
+    const byUpdate = async () => ids((await call("GET", `/customers?companyId=${COMPANY}&sort=updatedDate&sortDirection=DESC`)).body)
+    const changed = async () => ids((await call("GET", `/customers?companyId=${COMPANY}&updatedDateStart=${since}`)).body)
+    const vehiclesOf = async (customer: number) =>
+      ids((await call("GET", `/vehicles?companyId=${COMPANY}&customerId=al-cus-${pad(customer)}`)).body, "vehicleId")
+    expect(await byUpdate()).toEqual(["al-cus-000003", "al-cus-000002", "al-cus-000001"])
+    expect(await changed()).toEqual([])
+    expect(await vehiclesOf(2)).toEqual([])
+
+    clock.now += 1_000
+    expect((await call("PUT", "/customers", { body: { companyId: COMPANY, customers: [{ customerId: "al-cus-000001", notes: "x" }] } })).status).toBe(200)
+    expect(await byUpdate()).toEqual(["al-cus-000001", "al-cus-000003", "al-cus-000002"])
+    expect(await changed()).toEqual(["al-cus-000001"])
+
+    expect((await call("POST", "/customers", { body: { companyId: COMPANY, customers: [{ firstName: "New", lastName: "One" }] } })).status).toBe(200)
+    const created = (await byUpdate())[0]!
+    expect(await changed()).toEqual(["al-cus-000001", created])
+
+    expect((await call("PATCH", "/customers", { body: { companyId: COMPANY, customers: [{ customerId: "al-cus-000002" }] } })).status).toBe(200)
+    expect((await byUpdate())[0]).toBe("al-cus-000002")
+
+    sim.edit("customers", "al-cus-000003", { notes: "edited in the UI" })
+    expect((await byUpdate())[0]).toBe("al-cus-000003")
+
+    expect((await call("PUT", "/vehicles", { body: { companyId: COMPANY, vehicles: [{ vehicleId: "al-veh-000001", customerId: "al-cus-000002" }] } })).status).toBe(200)
+    expect(await vehiclesOf(2)).toEqual(["al-veh-000001"])
+
+    sim.seed(seedWith(1))
+    expect(await byUpdate()).toEqual(["al-cus-000001"])
+    expect(await changed()).toEqual([])
+  })
+
   it("searches customers by name, email and phone, case-insensitively", async () => {
     const { call } = await start({}, 30)
     const search = async (term: string) => ids((await call("GET", `/customers?companyId=${COMPANY}&search=${encodeURIComponent(term)}`)).body)

@@ -69,11 +69,11 @@ export const startAutoleapSim = async (options: AutoleapSimOptions = {}): Promis
 
   /** A user's edit in AutoLeap's own UI: no validation, ids and scope untouched, updatedDate bumped. */
   const edit = (entity: AutoleapEntity, id: string, patch: Readonly<Record<string, unknown>>): Record<string, unknown> => {
-    const record = store.records[entity].get(id)
+    const record = store.get(entity, id)
     if (record === undefined) throw new RangeError(`no ${entity} record ${id}`)
     const { companyId: _c, customerId, vehicleId: _v, createdDate: _cr, updatedDate: _u, ...rest } = patch
     const fields: Record<string, unknown> = entity === "vehicles" && customerId !== undefined ? { ...rest, customerId } : rest
-    Object.assign(record, structuredClone(fields), { updatedDate: store.stamp() })
+    store.update(entity, record, structuredClone(fields))
     return asRead(record)
   }
 

@@ -98,7 +98,7 @@ const matchesSearch = (entity: AutoleapEntity, record: StoredRecord, term: strin
   return false
 }
 
-/** Filters and sorts a company's records; the id breaks ties so paging is stable. */
+/** Filters and sorts a company's records; the id breaks ties so paging is stable. Sort keys are parsed once per record. */
 export const selectRecords = (entity: AutoleapEntity, records: ReadonlyArray<StoredRecord>, params: ListParams): Array<StoredRecord> => {
   const selected = records.filter((r) => {
     const updated = millis(r["updatedDate"])
@@ -108,15 +108,19 @@ export const selectRecords = (entity: AutoleapEntity, records: ReadonlyArray<Sto
     if (params.search !== undefined && !matchesSearch(entity, r, params.search)) return false
     return true
   })
+  const keyed = selected.map((record) => ({ record, at: millis(record[params.sort]), id: idOf(entity, record) }))
   const sign = params.direction === "ASC" ? 1 : -1
-  return selected.sort((a, b) => {
-    const byDate = millis(a[params.sort]) - millis(b[params.sort])
+  keyed.sort((a, b) => {
+    const byDate = a.at - b.at
     if (byDate !== 0) return sign * byDate
-    const ia = idOf(entity, a)
-    const ib = idOf(entity, b)
-    return sign * (ia < ib ? -1 : ia > ib ? 1 : 0)
+    return sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   })
+  return keyed.map((k) => k.record)
 }
+
+/** What makes two list requests the same list (page and size only cut it): the key of the store's memoised view. */
+export const viewKey = (companyId: string, params: ListParams): string =>
+  JSON.stringify([companyId, params.sort, params.direction, params.updatedStart, params.updatedEnd, params.search, params.customerId])
 
 const LIST_MESSAGE: Record<AutoleapEntity, string> = {
   customers: "Customer fetched successfully",

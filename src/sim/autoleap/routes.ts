@@ -1,7 +1,7 @@
 import type { RateWindows } from "../common/rateWindow.js"
 import type { Route, SimRequest, SimResponse } from "../common/server.js"
 import { AutoleapHttpError, badRequest, errorResponse } from "./errors.js"
-import { parseListParams, renderPage, selectRecords } from "./listing.js"
+import { parseListParams, renderPage, selectRecords, viewKey } from "./listing.js"
 import { STATUS_FIELD, type AutoleapStore, type StoredRecord } from "./store.js"
 import type { TokenIssuer } from "./tokens.js"
 import type { AutoleapEntity, AutoleapRateLimitedMethod, AutoleapSimConfig } from "./types.js"
@@ -75,7 +75,8 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
   const list = (entity: AutoleapEntity) => (req: SimRequest) => {
     const companyId = company(authorized(req), req.query.get("companyId"))
     const params = parseListParams(req.query)
-    const records = selectRecords(entity, store.inCompany(entity, companyId), entity === "vehicles" ? params : { ...params, customerId: undefined })
+    const query = entity === "vehicles" ? params : { ...params, customerId: undefined }
+    const records = store.view(entity, viewKey(companyId, query), () => selectRecords(entity, store.inCompany(entity, companyId), query))
     return ok(renderPage(entity, ctx.config().listShape, records, params.page, params.size))
   }
 
@@ -113,13 +114,10 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
       const id = store.nextId(entity)
       const idKey = entity === "customers" ? "customerId" : "vehicleId"
       const record: StoredRecord = { companyId, [idKey]: id, ...fields, [STATUS_FIELD[entity]]: "Active", createdDate: stamp, updatedDate: stamp }
-      store.records[entity].set(id, record)
+      store.insert(entity, record)
     }
   }
 
-  const merge = (record: StoredRecord, fields: Item): void => {
-    Object.assign(record, fields, { updatedDate: store.stamp() })
-  }
 
   const createCustomers = (req: SimRequest) => {
     const { companyId, body } = writeBody(req, authorized(req))
@@ -135,7 +133,7 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
       const fields = validateCustomerUpdate(item, path)
       return { record: existing("customers", companyId, String(item["customerId"]), path, "customerId"), fields }
     })
-    for (const { record, fields } of changes) merge(record, fields)
+    for (const { record, fields } of changes) store.update("customers", record, fields)
     return ok(BULK_SUCCESS)
   }
 
@@ -145,7 +143,7 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
       const path = `customers[${i}]`
       return existing("customers", companyId, validateIdItem(item, path, "customerId"), path, "customerId")
     })
-    for (const record of records) if (record["customerStatus"] !== "Inactive") merge(record, { customerStatus: "Inactive" })
+    for (const record of records) if (record["customerStatus"] !== "Inactive") store.update("customers", record, { customerStatus: "Inactive" })
     return ok(BULK_SUCCESS)
   }
 
@@ -170,7 +168,7 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
       customerOfCompany(companyId, fields["customerId"], path)
       return { record, fields }
     })
-    for (const { record, fields } of changes) merge(record, fields)
+    for (const { record, fields } of changes) store.update("vehicles", record, fields)
     return ok(BULK_SUCCESS)
   }
 
@@ -184,7 +182,7 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
       }
       return record
     })
-    for (const record of records) if (record["vehicleStatus"] !== "Inactive") merge(record, { vehicleStatus: "Inactive" })
+    for (const record of records) if (record["vehicleStatus"] !== "Inactive") store.update("vehicles", record, { vehicleStatus: "Inactive" })
     return ok(BULK_SUCCESS)
   }
 

@@ -15,13 +15,24 @@ export const idOf = (entity: AutoleapEntity, record: Readonly<Record<string, unk
 
 const clone = <A>(value: A): A => structuredClone(value)
 
-/** The in-memory AutoLeap: partners, companies and records, with ids and timestamps as the API hands them out. */
+/** How many list views (filter + sort combinations) are kept per entity; the oldest goes first. */
+const MAX_VIEWS_PER_ENTITY = 32
+
+/**
+ * The in-memory AutoLeap: partners, companies and records, with ids and timestamps as the API hands them out.
+ * Records change only through `seed`, `insert` and `update`: they drop the memoised list views of that entity.
+ */
 export class AutoleapStore {
   partners = new Map<string, AutoleapPartnerSeed>()
   companies = new Map<string, AutoleapCompanySeed>()
-  readonly records: Record<AutoleapEntity, Map<string, StoredRecord>> = { customers: new Map(), vehicles: new Map() }
+  private records: Record<AutoleapEntity, Map<string, StoredRecord>> = { customers: new Map(), vehicles: new Map() }
   private counters: Record<AutoleapEntity, number> = { customers: 0, vehicles: 0 }
   private lastStampMs = 0
+  /**
+   * Filtered, sorted record lists by list query (page and size aside). A client paging through 100,000 records must
+   * not pay for a full scan and sort on every page; any change to an entity's records drops that entity's views.
+   */
+  private views: Record<AutoleapEntity, Map<string, ReadonlyArray<StoredRecord>>> = { customers: new Map(), vehicles: new Map() }
 
   constructor(private readonly now: () => number) {}
 
@@ -37,7 +48,40 @@ export class AutoleapStore {
         this.counters[entity] = Math.max(this.counters[entity], numericSuffix(entity, idOf(entity, stored)))
       }
       this.records[entity] = map
+      this.changed(entity)
     }
+  }
+
+  private changed(entity: AutoleapEntity): void {
+    this.views[entity].clear()
+  }
+
+  /** Adds a new record under its id. */
+  insert(entity: AutoleapEntity, record: StoredRecord): void {
+    this.records[entity].set(idOf(entity, record), record)
+    this.changed(entity)
+  }
+
+  /** Merges fields into a stored record and stamps it as updated now. */
+  update(entity: AutoleapEntity, record: StoredRecord, fields: Readonly<Record<string, unknown>>): void {
+    Object.assign(record, fields, { updatedDate: this.stamp() })
+    this.changed(entity)
+  }
+
+  /** A record by id in any company (the test hooks' view), or undefined. */
+  get(entity: AutoleapEntity, id: string): StoredRecord | undefined {
+    return this.records[entity].get(id)
+  }
+
+  /** The list `key` names, computed once until the entity's records next change. */
+  view(entity: AutoleapEntity, key: string, compute: () => ReadonlyArray<StoredRecord>): ReadonlyArray<StoredRecord> {
+    const views = this.views[entity]
+    const hit = views.get(key)
+    if (hit !== undefined) return hit
+    const value = compute()
+    if (views.size >= MAX_VIEWS_PER_ENTITY) views.delete(views.keys().next().value!)
+    views.set(key, value)
+    return value
   }
 
   dump(): AutoleapSeed {
