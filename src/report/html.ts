@@ -86,7 +86,7 @@ const actionClass: Readonly<Record<ActionKind, string>> = {
 }
 
 const css = `
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;margin:0;background:#f5f6f8}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:#1d2330;margin:0;background:#f5f6f8}
 main{max-width:1200px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 8px}h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid #d9dde3;padding-bottom:4px}
 h3{font-size:16px;margin:22px 0 6px}
@@ -96,7 +96,7 @@ a{color:#1f4fa3}
 .summary{background:#fff;border:1px solid #d9dde3;border-radius:6px;padding:12px 16px;margin:12px 0}
 .summary p{margin:6px 0;font-size:17px}.summary .next{font-size:15px;color:#5b6472}
 .muted{color:#5b6472}.fix{margin:4px 0 8px}
-nav ol{margin:4px 0;padding-left:22px;columns:2 260px}nav li{margin:2px 0}
+nav>ol{margin:4px 0;padding-left:22px}nav ol ol{padding-left:20px;list-style:lower-alpha}nav li{margin:2px 0}
 table{border-collapse:collapse;background:#fff;width:100%;margin:8px 0;font-size:14px}
 caption{text-align:left;font-weight:600;padding:4px 0}
 th,td{border:1px solid #d9dde3;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:normal;word-break:normal}
@@ -104,6 +104,7 @@ th{background:#eef0f3}
 .id,.num{white-space:nowrap}.num{text-align:right;font-variant-numeric:tabular-nums}
 td.text{overflow-wrap:break-word;min-width:12em}td.name{min-width:8em}
 tr.group th{background:#f7f8fa;font-size:14px;padding-top:8px}
+td p{margin:0 0 2px}
 .a-create{color:#1e6b34}.a-update{color:#1f4fa3}.a-link{color:#5a3fa0}.a-bad{color:#9b1c1c}.a-plain{color:#5b6472}
 ul.values,ul.changes,ul.warnings{margin:0;padding-left:0;list-style:none}
 ul.values{columns:2 16em;column-gap:24px}ul.values li{break-inside:avoid}
@@ -112,12 +113,22 @@ ul.warnings{color:#8a5300;margin-top:4px}
 @media print{body{background:#fff}main{padding:0}nav{display:none}}
 `
 
-/** A create writes every field it has: the values, not "(empty) → value" over and over. */
+/**
+ * A create writes every field it has: the values, not "(empty) → value" over and over. Parts of one field (address.line1,
+ * address.city …) are read together, so they are joined on one line: "address: 855 El Camino Real, Palo Alto, CA".
+ */
 const valuesList = (changes: ReadonlyArray<FieldChange>): Html => {
-  const written = changes.filter((c) => c.after !== null && c.after !== "" && !(Array.isArray(c.after) && c.after.length === 0))
-  return written.length === 0
+  const lines: Array<{ field: string; values: Array<string> }> = []
+  for (const c of changes) {
+    if (c.after === null || c.after === "" || (Array.isArray(c.after) && c.after.length === 0)) continue
+    const field = c.field.split(".")[0] ?? c.field
+    const last = lines.at(-1)
+    if (last !== undefined && last.field === field && field !== c.field) last.values.push(formatValue(c.after))
+    else lines.push({ field: field === c.field ? c.field : field, values: [formatValue(c.after)] })
+  }
+  return lines.length === 0
     ? nothing
-    : el("ul", join(written.map((c) => el("li", join([el("span", `${c.field}: `, { class: "field" }), text(formatValue(c.after))])))), { class: "values" })
+    : el("ul", join(lines.map((l) => el("li", join([el("span", `${l.field}: `, { class: "field" }), text(l.values.join(", "))])))), { class: "values" })
 }
 
 const changesList = (changes: ReadonlyArray<FieldChange>): Html =>
@@ -230,15 +241,25 @@ export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSampl
   const tables = options.actionsNote === undefined ? recordTables(report, samples) : []
   const changesTitle = report.dryRun ? "Planned changes, record by record" : "Changes, record by record"
 
-  // The table of contents lists the sections this report has, in page order.
-  const contents: Array<readonly [string, string]> = []
-  if (report.quarantine.length > 0) contents.push(["fix", `What to fix first (${formatCount(report.quarantine.length)})`])
-  contents.push(["records", changesTitle])
-  for (const t of tables) contents.push([t.anchor, `\u2003${t.title}`])
-  contents.push(["warnings", `Warnings (${formatCount(report.warnings.length)})`])
-  if (report.conflicts.length > 0) contents.push(["conflicts", `Conflicts (${formatCount(report.conflicts.length)})`])
-  if (report.drifted.length > 0) contents.push(["drifted", `Changed since the plan (${formatCount(report.drifted.length)})`])
-  contents.push(["verification", "Verification"], ["counts", "Counts"], ["estimate", "Estimate"], ["requests", "Requests"])
+  // The table of contents lists the sections this report has, in page order; the record tables nest under theirs.
+  type Entry = { readonly anchor: string; readonly label: string; readonly children?: ReadonlyArray<Entry> }
+  const contents: Array<Entry> = []
+  if (report.quarantine.length > 0) contents.push({ anchor: "fix", label: `What to fix first (${formatCount(report.quarantine.length)})` })
+  contents.push({ anchor: "records", label: changesTitle, children: tables.map((t) => ({ anchor: t.anchor, label: t.title })) })
+  contents.push({ anchor: "warnings", label: `Warnings (${formatCount(report.warnings.length)})` })
+  if (report.conflicts.length > 0) contents.push({ anchor: "conflicts", label: `Conflicts (${formatCount(report.conflicts.length)})` })
+  if (report.drifted.length > 0) contents.push({ anchor: "drifted", label: `Changed since the plan (${formatCount(report.drifted.length)})` })
+  for (const [anchor, label] of [["verification", "Verification"], ["counts", "Counts"], ["estimate", "Estimate"], ["requests", "Requests"]] as const)
+    contents.push({ anchor, label })
+  const contentsList = (entries: ReadonlyArray<Entry>): Html =>
+    el(
+      "ol",
+      join(
+        entries.map((entry) =>
+          el("li", join([jump(entry.anchor, entry.label), entry.children === undefined || entry.children.length === 0 ? nothing : contentsList(entry.children)]))
+        )
+      )
+    )
 
   const summary = join([
     el("h1", `${title} — ${report.runId}`),
@@ -259,7 +280,7 @@ export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSampl
       { class: "summary" }
     ),
     para(`Started ${report.startedAt}, finished ${report.finishedAt} (${durationBetween(report.startedAt, report.finishedAt)}).`, "muted"),
-    el("nav", join([el("strong", "Contents"), el("ol", join(contents.map(([anchor, label]) => el("li", jump(anchor, label)))))]))
+    el("nav", join([el("strong", "Contents"), contentsList(contents)]))
   ])
 
   const fix =
@@ -306,21 +327,19 @@ export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSampl
       : section(
           "verification",
           "Verification",
-          tableOf(
-            [
-              ["Direction", "name"],
-              ["Records", "name"],
-              ["Expected", "num"],
-              ["Found", "num"],
-              ["Mismatches", "num"]
-            ],
-            report.verification.map((v) => [
-              directionLabel(v.from, v.to),
-              entityLabel(v.entity),
-              formatCount(v.expected),
-              formatCount(v.found),
-              formatCount(v.mismatches.length)
-            ])
+          ...report.directions.map((d) =>
+            tableOf(
+              [
+                ["Records", "name"],
+                ["Expected", "num"],
+                ["Found", "num"],
+                ["Mismatches", "num"]
+              ],
+              (report.verification ?? [])
+                .filter((v) => v.from === d.from && v.to === d.to)
+                .map((v) => [entityLabel(v.entity), formatCount(v.expected), formatCount(v.found), formatCount(v.mismatches.length)]),
+              directionLabel(d.from, d.to)
+            )
           ),
           mismatches.length === 0
             ? para("Every record written was found on the target as expected.")

@@ -40,7 +40,9 @@ const phrases: ReadonlyArray<{ readonly key: keyof EntityCounts; readonly planne
   { key: "updated", planned: () => "will be updated", done: (_, one) => `${one ? "was" : "were"} updated` },
   { key: "archived", planned: () => "will be archived", done: (_, one) => `${one ? "was" : "were"} archived` },
   { key: "deleted", planned: () => "will be deleted", done: (_, one) => `${one ? "was" : "were"} deleted` },
-  { key: "skipped", planned: () => "will be left out", done: (_, one) => `${one ? "was" : "were"} left out` }
+  { key: "skipped", planned: () => "will be left out", done: (_, one) => `${one ? "was" : "were"} left out` },
+  // Only `apply` finds drift: records whose source changed after the dry run planned them.
+  { key: "drifted", planned: () => "changed since the plan", done: () => "had changed since the plan" }
 ]
 
 const directionSentence = (direction: DirectionReport, dryRun: boolean): string => {

@@ -173,7 +173,7 @@ export const driftLine = (n: number): string =>
 
 /** The reason column of an action row: the code, and the plain words when there are any. */
 export const actionReason = (a: ActionRecord): string =>
-  a.reason === null ? "" : a.message === null ? a.reason : `${a.reason}: ${a.message}`
+  a.reason === null ? "" : a.message === null || a.message === a.reason ? a.reason : `${a.reason}: ${a.message}`
 
 /** One action kind of the changes section: a heading, the sampled rows, and where the rest are. */
 export interface ActionSection {
