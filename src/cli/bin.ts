@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { ValidationError } from "@effect/cli"
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+// The modules themselves, not the package index: the index loads every Node platform module (HTTP server, sockets,
+// workers, undici client), ~30 MB of RSS that a CLI run never uses.
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Exit } from "effect"
 import { cli } from "./Cli.js"
 import { ExitCode } from "./exit.js"
