@@ -2,8 +2,13 @@
  * Normalisers for single values. Pure; each is idempotent (normalising a normalised value changes nothing),
  * which the property tests check. Heavy objects (regexes, country tables) are built once at module load.
  */
-import countries from "i18n-iso-countries"
+// The library without its Node entry point: that one parses and registers all 78 languages' country names (a few MB
+// at start-up, for every command); only English names are looked up here, so only English is registered.
+import countries, { type LocaleData } from "i18n-iso-countries/index.js"
+import { createRequire } from "node:module"
 import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js"
+
+countries.registerLocale(createRequire(import.meta.url)("i18n-iso-countries/langs/en.json") as LocaleData)
 
 const WHITESPACE_RUN = /\s+/g
 
