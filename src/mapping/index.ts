@@ -18,7 +18,7 @@ export {
 } from "./duplicates.js"
 export type { Mapped, MappedCustomer, MappedVehicle } from "./mapped.js"
 export { DEFAULT_MAPPING_PATH, formatPath, MappingFileError, parseMappingFile } from "./mappingFile.js"
-export { MappingFile, mergeMapping, missingSetting, standaloneMapping, type Mapping } from "./mappingSchema.js"
+export { ConflictPolicy, MappingFile, mergeMapping, missingSetting, standaloneMapping, type Mapping } from "./mappingSchema.js"
 export {
   customerNaturalKeys,
   findByNaturalKey,

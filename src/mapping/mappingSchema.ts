@@ -44,6 +44,13 @@ export const TagRules = Schema.Struct({
 })
 export type TagRules = typeof TagRules.Type
 
+/** How a sync settles the same field changed to different values on both sides. */
+export const ConflictPolicy = Schema.Literal("newest", "autoleap", "autogms", "manual")
+export type ConflictPolicy = typeof ConflictPolicy.Type
+
+/** Field (model name, e.g. "email", "notes", "address") → policy; "*" for every field of the entity. */
+const FieldPolicies = Schema.Record({ key: Schema.String, value: ConflictPolicy })
+
 export const MappingFile = Schema.Struct({
   $schema: Schema.optional(Schema.String),
   description: Schema.optional(Schema.String),
@@ -59,6 +66,14 @@ export const MappingFile = Schema.Struct({
       vinLookup: Schema.optional(Schema.Boolean),
       /** AutoLeap requires both names: fill missing ones from the business name instead of quarantining. */
       fillNamesFromBusinessName: Schema.optional(Schema.Boolean)
+    })
+  ),
+  sync: Schema.optional(
+    Schema.Struct({
+      /** Conflict policies per entity and field; they win over `sync --conflict` for the fields they name. */
+      conflicts: Schema.optional(Schema.Struct({ customers: Schema.optional(FieldPolicies), vehicles: Schema.optional(FieldPolicies) })),
+      /** Propagate an AutoLeap archive as an autoGMS delete and the reverse (off: both are reported, nothing is removed). */
+      propagateDeletes: Schema.optional(Schema.Boolean)
     })
   ),
   tags: Schema.optional(
@@ -107,6 +122,13 @@ export interface Mapping {
     readonly vinLookup: boolean
     readonly fillNamesFromBusinessName: boolean
   }
+  readonly sync: {
+    readonly conflicts: {
+      readonly customers: Readonly<Record<string, ConflictPolicy>>
+      readonly vehicles: Readonly<Record<string, ConflictPolicy>>
+    }
+    readonly propagateDeletes: boolean
+  }
   readonly tags: {
     readonly defaultColor: string
     readonly palette: Readonly<Record<string, string>>
@@ -138,6 +160,13 @@ export interface Mapping {
 export const mergeMapping = (base: Mapping, file: MappingFile): Mapping => ({
   defaultCountry: file.defaultCountry ?? base.defaultCountry,
   policies: { ...base.policies, ...stripUndefined(file.policies ?? {}) },
+  sync: {
+    conflicts: {
+      customers: { ...base.sync.conflicts.customers, ...(file.sync?.conflicts?.customers ?? {}) },
+      vehicles: { ...base.sync.conflicts.vehicles, ...(file.sync?.conflicts?.vehicles ?? {}) }
+    },
+    propagateDeletes: file.sync?.propagateDeletes ?? base.sync.propagateDeletes
+  },
   tags: {
     defaultColor: (file.tags?.defaultColor ?? base.tags.defaultColor).toUpperCase(),
     palette: { ...base.tags.palette, ...(file.tags?.palette ?? {}) },
@@ -190,6 +219,7 @@ export const missingSetting = (file: MappingFile): { readonly path: ReadonlyArra
 const NO_CHOICES: Mapping = {
   defaultCountry: "US",
   policies: { includeArchived: false, invalidVin: "quarantine", vinLookup: false, fillNamesFromBusinessName: false },
+  sync: { conflicts: { customers: {}, vehicles: {} }, propagateDeletes: false },
   tags: { defaultColor: "CCCCCC", palette: {}, customers: { rename: {}, drop: [] }, vehicles: { rename: {}, drop: [] } },
   enums: {
     autoleap: { customerType: {}, communicationPreference: {}, driveType: {}, transmission: {}, mileageUnit: {} },

@@ -55,7 +55,7 @@ const checkDrift = (services: StageServices, runId: string, options: ApplyOption
       read += rows.length
       const moved = yield* state.read("compare with the plan", (reader) =>
         rows.filter((row) => {
-          const item = reader.plan.bySource(runId, entity, row.sourceId)
+          const item = reader.plan.bySource(runId, direction.from, entity, row.sourceId)
           return item === undefined ? true : item.outcome === null && item.sourceHash !== row.hash
         }))
       drifted += (yield* planRecords(services, scope, moved, options.strict ? "held" : "replanned")).length

@@ -20,12 +20,13 @@ export const snapshotStream = (
   runId: string,
   system: SystemName,
   entity: Entity,
-  records: Stream.Stream<Mapped<ModelRecord>, RunAborted>
+  records: Stream.Stream<Mapped<ModelRecord>, RunAborted>,
+  full: boolean = true
 ) =>
   Effect.gen(function* () {
     const { state, progress } = services
     const what = `${entity} from ${system}`
-    const snapshotId = yield* state.beginSnapshot(runId, system, entity)
+    const snapshotId = yield* state.beginSnapshot(runId, system, entity, full)
     yield* progress.start(what, 0)
     yield* records.pipe(
       Stream.grouped(PAGE),

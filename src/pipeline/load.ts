@@ -217,9 +217,9 @@ const sendGroup = (
   }).pipe(Effect.uninterruptible)
 
 /** Plan rows of one phase, a chunk at a time in plan order (keyset by row id: a settled row is never read twice). */
-const planRows = (state: PairState, runId: string, entity: Entity, phase: PlanPhase, size: number) =>
+const planRows = (state: PairState, runId: string, direction: Direction, entity: Entity, phase: PlanPhase, size: number) =>
   Stream.paginateChunkEffect(0, (after: number) =>
-    Effect.map(state.read("read plan rows", (reader) => reader.plan.chunk(runId, entity, phase, after, size)), (rows) => {
+    Effect.map(state.read("read plan rows", (reader) => reader.plan.chunk(runId, direction.from, entity, phase, after, size)), (rows) => {
       const last = rows[rows.length - 1]
       return [Chunk.fromIterable(rows), last === undefined || rows.length < size ? Option.none<number>() : Option.some(last.id)] as const
     })
@@ -229,7 +229,7 @@ const planRows = (state: PairState, runId: string, entity: Entity, phase: PlanPh
 const recordUnsent = (services: StageServices, runId: string, direction: Direction, entity: Entity) =>
   Effect.gen(function* () {
     const { state } = services
-    yield* planRows(state, runId, entity, "linkOnly", CHUNK).pipe(
+    yield* planRows(state, runId, direction, entity, "linkOnly", CHUNK).pipe(
       Stream.grouped(CHUNK),
       Stream.runForEach((chunk) => {
         const rows = [...chunk]
@@ -240,7 +240,7 @@ const recordUnsent = (services: StageServices, runId: string, direction: Directi
         })
       })
     )
-    yield* planRows(state, runId, entity, "quarantine", CHUNK).pipe(
+    yield* planRows(state, runId, direction, entity, "quarantine", CHUNK).pipe(
       Stream.grouped(CHUNK),
       Stream.runForEach((chunk) =>
         state.quarantine(
@@ -262,13 +262,13 @@ export const loadEntityStage = (services: StageServices, runId: string, directio
     const write = writerOf(target, entity)
     yield* recordUnsent(services, runId, direction, entity)
     const total = (yield* state.read("count writes", (reader) => reader.plan.openWrites(runId)))
-      .filter((w) => w.entity === entity)
+      .filter((w) => w.entity === entity && w.from === direction.from)
       .reduce((n, w) => n + w.count, 0)
     const what = `${entity} → ${direction.to}`
     yield* progress.start(what, total)
     // Creates and updates go in separate groups: an AutoLeap bulk call is one or the other.
     for (const phase of ["creates", "updates"] as const) {
-      yield* planRows(state, runId, entity, phase, target.groupSize).pipe(
+      yield* planRows(state, runId, direction, entity, phase, target.groupSize).pipe(
         Stream.grouped(target.groupSize),
         Stream.runForEach((group) =>
           Effect.gen(function* () {

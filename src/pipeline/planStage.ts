@@ -126,6 +126,8 @@ export interface PlanScope {
   readonly direction: Direction
   readonly entity: Entity
   readonly snapshots: SnapshotPair
+  /** Further snapshots of the target side, searched after `snapshots.target` (sync: the last full read). */
+  readonly moreTargets?: ReadonlyArray<number>
   readonly target: TargetCapabilities
   /** Shared values of the source snapshot per key field (DUPLICATE_IN_SOURCE), from one grouped query each. */
   readonly shared: ReadonlyMap<SharedKeyField, ReadonlySet<string>>
@@ -142,7 +144,7 @@ export const ownerOnTarget = (reader: StoreReader, runId: string, direction: Dir
   if (ownerSourceId === null) return null
   const link = reader.link("customers", direction.from, ownerSourceId)
   if (link !== undefined) return idOn(link, direction.to)
-  const planned = reader.plan.customerPlan(runId, ownerSourceId)
+  const planned = reader.plan.customerPlan(runId, direction.from, ownerSourceId)
   if (planned === undefined || planned.action === "quarantine" || planned.action === "skip" || planned.outcome === "rejected") return null
   return planned.outcomeTargetId ?? planned.targetId ?? `(new customer for ${ownerSourceId})`
 }
@@ -150,22 +152,30 @@ export const ownerOnTarget = (reader: StoreReader, runId: string, direction: Dir
 /** The lookups of plan.ts over the state store, for one chunk (`claimed` holds what this chunk matched so far). */
 const lookupsOver = <R extends ModelRecord>(reader: StoreReader, scope: PlanScope, claimed: Set<string>): PlanLookups<R> => {
   const { snapshots, direction, entity, runId } = scope
+  const targets = [snapshots.target, ...(scope.moreTargets ?? [])]
+  const firstOf = (find: (snapshotId: number) => SnapshotRecord | undefined): SnapshotRecord | undefined => {
+    for (const id of targets) {
+      const row = find(id)
+      if (row !== undefined) return row
+    }
+    return undefined
+  }
   return {
     linkedTarget: (sourceId) => {
       const link = reader.link(entity, direction.from, sourceId)
-      const row = link === undefined ? undefined : reader.snapshots.byId(snapshots.target, idOn(link, direction.to))
+      const row = link === undefined ? undefined : firstOf((id) => reader.snapshots.byId(id, idOn(link, direction.to)))
       return row === undefined ? undefined : mappedOf<R>(row)
     },
     targetByKey: (key) => {
       const column = keyColumnOf(key)
-      const row = column === undefined ? undefined : reader.snapshots.firstByKey(snapshots.target, column.field, column.value)
+      const row = column === undefined ? undefined : firstOf((id) => reader.snapshots.firstByKey(id, column.field, column.value))
       return row === undefined ? undefined : mappedOf<R>(row)
     },
     isClaimed: (targetId) =>
       claimed.has(targetId) || reader.link(entity, direction.to, targetId) !== undefined || reader.plan.isTargetTaken(runId, entity, targetId),
     claim: (targetId) => void claimed.add(targetId),
     sameName: (nameKey) => {
-      const row = reader.snapshots.firstByKey(snapshots.target, "nameKey", nameKey)
+      const row = firstOf((id) => reader.snapshots.firstByKey(id, "nameKey", nameKey))
       return row === undefined ? undefined : mappedOf<Customer>(row)
     }
   }
@@ -264,11 +274,18 @@ const heldBack = (item: PlanItemInput): PlanItemInput => {
 }
 
 /** The scope of planning one entity from a pair of snapshots: shared source keys found once, by grouped queries. */
-export const planScope = (services: StageServices, runId: string, direction: Direction, entity: Entity, snapshots: SnapshotPair) =>
+export const planScope = (
+  services: StageServices,
+  runId: string,
+  direction: Direction,
+  entity: Entity,
+  snapshots: SnapshotPair,
+  moreTargets: ReadonlyArray<number> = []
+) =>
   Effect.map(
     services.state.read("find shared keys", (reader) =>
       new Map(sharedKeyFields(entity === "customers" ? "customer" : "vehicle").map((field) => [field, reader.snapshots.sharedValues(snapshots.source, field)] as const))),
-    (shared): PlanScope => ({ runId, direction, entity, snapshots, target: services.gateways[direction.to].capabilities, shared })
+    (shared): PlanScope => ({ runId, direction, entity, snapshots, moreTargets, target: services.gateways[direction.to].capabilities, shared })
   )
 
 /**
@@ -278,7 +295,7 @@ export const planScope = (services: StageServices, runId: string, direction: Dir
 export const planEntityStage = (services: StageServices, runId: string, direction: Direction, entity: Entity, snapshots: SnapshotPair) =>
   Effect.gen(function* () {
     const { state, progress } = services
-    yield* state.clearOpenPlan(runId, entity)
+    yield* state.clearOpenPlan(runId, direction.from, entity)
     const scope = yield* planScope(services, runId, direction, entity, snapshots)
     const what = `planning ${entity}`
     const total = yield* state.read("count snapshot", (reader) => reader.snapshots.count(snapshots.source))
@@ -289,7 +306,7 @@ export const planEntityStage = (services: StageServices, runId: string, directio
       const rows = yield* state.read("read snapshot chunk", (reader) => reader.snapshots.chunk(snapshots.source, after, CHUNK))
       if (rows.length === 0) break
       after = rows[rows.length - 1]?.position ?? after
-      const open = yield* state.read("read settled plan rows", (reader) => rows.filter((r) => !reader.plan.isSettled(runId, entity, r.sourceId)))
+      const open = yield* state.read("read settled plan rows", (reader) => rows.filter((r) => !reader.plan.isSettled(runId, direction.from, entity, r.sourceId)))
       planned += (yield* planRecords(services, scope, open)).length
       yield* progress.advance(what, rows.length)
     }

@@ -13,7 +13,7 @@ import type { Snapshots, StageServices } from "./stage.js"
 interface Settled {
   readonly outcome: WriteOutcome
   readonly link?: LinkInput
-  readonly planRow?: { readonly runId: string; readonly entry: LedgerEntry; readonly targetId: string }
+  readonly planRow?: { readonly runId: string; readonly from: Direction["from"]; readonly entry: LedgerEntry; readonly targetId: string }
 }
 
 /** The target records the write may have produced: its own record for an update, by natural key or content for a create. */
@@ -33,7 +33,7 @@ const settleOne = (reader: StoreReader, direction: Direction, snapshots: Snapsho
     return { outcome: { ledgerId: entry.id, status: "failed", error: "not found on the target: not applied" } }
   }
   const targetId = hit.sourceId
-  const planned = reader.plan.bySource(entry.runId, entry.entity, entry.sourceId)
+  const planned = reader.plan.bySource(entry.runId, direction.from, entry.entity, entry.sourceId)
   const ids = direction.from === "autoleap" ? { autoleapId: entry.sourceId, autogmsId: targetId } : { autoleapId: targetId, autogmsId: entry.sourceId }
   const sourceSidecar = mappedOf<ModelRecord>(source).sidecar
   const base = planned === undefined ? null : plannedOf(detailOf(planned.detail))
@@ -48,7 +48,7 @@ const settleOne = (reader: StoreReader, direction: Direction, snapshots: Snapsho
       sidecar: { [direction.from]: sourceSidecar, [direction.to]: mappedOf<ModelRecord>(hit).sidecar },
       ...(base === null ? {} : { base })
     },
-    planRow: { runId: entry.runId, entry, targetId }
+    planRow: { runId: entry.runId, from: direction.from, entry, targetId }
   }
 }
 
@@ -67,7 +67,7 @@ export const settleOpenWrites = (services: StageServices, runId: string, directi
     for (const s of settled) {
       const sourceId = s.planRow?.entry.sourceId
       if (s.planRow !== undefined && sourceId !== null && sourceId !== undefined) {
-        yield* state.settlePlanBySource(s.planRow.runId, s.planRow.entry.entity, sourceId, "written", s.planRow.targetId)
+        yield* state.settlePlanBySource(s.planRow.runId, s.planRow.from, s.planRow.entry.entity, sourceId, "written", s.planRow.targetId)
       }
     }
     const landed = settled.filter((s) => s.link !== undefined).length

@@ -95,7 +95,9 @@ export interface PairState {
 
   // snapshots and plans (the staged pipeline)
   /** A fresh snapshot of one system's entity for a run (one a resumed run took before is replaced). */
-  readonly beginSnapshot: (runId: string, system: System, entity: Entity) => Effect.Effect<number, StateError>
+  readonly beginSnapshot: (runId: string, system: System, entity: Entity, full?: boolean) => Effect.Effect<number, StateError>
+  /** The newest complete full read of a system's entity (a migration's, or a reconciling sync's). */
+  readonly latestFullSnapshot: (system: System, entity: Entity) => Effect.Effect<Option.Option<SnapshotInfo>, StateError>
   /** One page of records, in one transaction. */
   readonly appendSnapshot: (snapshotId: number, records: ReadonlyArray<SnapshotRecordInput>) => Effect.Effect<void, StateError>
   readonly completeSnapshot: (snapshotId: number) => Effect.Effect<void, StateError>
@@ -103,9 +105,9 @@ export interface PairState {
   /** Plan rows, in one transaction. */
   readonly recordPlan: (runId: string, items: ReadonlyArray<PlanItemInput>) => Effect.Effect<void, StateError>
   /** Drops the rows of a run's plan that were not carried out (a resumed run plans them again). */
-  readonly clearOpenPlan: (runId: string, entity: Entity) => Effect.Effect<number, StateError>
+  readonly clearOpenPlan: (runId: string, from: System, entity: Entity) => Effect.Effect<number, StateError>
   /** A write an earlier attempt left open turned out to have landed: its plan row is done. */
-  readonly settlePlanBySource: (runId: string, entity: Entity, sourceId: string, outcome: PlanOutcomeKind, targetId: string | null) => Effect.Effect<number, StateError>
+  readonly settlePlanBySource: (runId: string, from: System, entity: Entity, sourceId: string, outcome: PlanOutcomeKind, targetId: string | null) => Effect.Effect<number, StateError>
   /** `apply`: the dry run's plan becomes the applying run's, and the dry run is marked as applied by it. */
   readonly adoptPlan: (dryRunId: string, runId: string) => Effect.Effect<number, StateError>
   /**
@@ -144,7 +146,7 @@ export interface StateStoreService {
 
 /** The synchronous lookups of `PairState.read`, scoped to the pair. */
 export interface StoreReader {
-  readonly snapshots: Omit<ReturnType<typeof snapshotsTable>, "begin" | "append" | "complete" | "find" | "prune">
+  readonly snapshots: Omit<ReturnType<typeof snapshotsTable>, "begin" | "append" | "complete" | "find" | "prune" | "latestFull">
   readonly plan: Pick<ReturnType<typeof plansTable>, "isSettled" | "bySource" | "customerPlan" | "isTargetTaken" | "chunk" | "counts" | "openWrites" | "ofKind" | "withWarnings" | "drifted" | "verification" | "mismatches">
   readonly link: (entity: Entity, system: System, id: string) => Link | undefined
 }
@@ -356,16 +358,17 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
         Effect.flatMap(isoNow, (now) => write("resolve conflict", () => conflictsT.resolve(pairId, id, resolution, now))),
       conflicts: (filter) => attempt("read conflicts", () => conflictsT.list(pairId, filter ?? {})),
 
-      beginSnapshot: (runId, system, entity) =>
-        Effect.flatMap(isoNow, (now) => write("begin snapshot", () => snapshotsT.begin(pairId, runId, system, entity, now))),
+      beginSnapshot: (runId, system, entity, full = true) =>
+        Effect.flatMap(isoNow, (now) => write("begin snapshot", () => snapshotsT.begin(pairId, runId, system, entity, now, full))),
+      latestFullSnapshot: (system, entity) => attempt("read snapshot", () => Option.fromNullable(snapshotsT.latestFull(pairId, system, entity))),
       appendSnapshot: (snapshotId, records) => writeDerived("record snapshot page", () => snapshotsT.append(snapshotId, records)),
       completeSnapshot: (snapshotId) => write("complete snapshot", () => snapshotsT.complete(snapshotId)),
       snapshotOf: (runId, system, entity) =>
         attempt("read snapshot", () => Option.fromNullable(snapshotsT.find(pairId, runId, system, entity))),
       recordPlan: (runId, items) => writeDerived("record plan", () => plansT.insert(runId, items)),
-      clearOpenPlan: (runId, entity) => write("clear open plan rows", () => plansT.clearOpen(runId, entity)),
-      settlePlanBySource: (runId, entity, sourceId, outcome, targetId) =>
-        write("settle plan row", () => plansT.settleBySource(runId, entity, sourceId, outcome, targetId)),
+      clearOpenPlan: (runId, from, entity) => write("clear open plan rows", () => plansT.clearOpen(runId, from, entity)),
+      settlePlanBySource: (runId, from, entity, sourceId, outcome, targetId) =>
+        write("settle plan row", () => plansT.settleBySource(runId, from, entity, sourceId, outcome, targetId)),
       adoptPlan: (dryRunId, runId) =>
         transact("adopt plan", () =>
           Either.flatMap(requireRunOfPair(dryRunId), () => {

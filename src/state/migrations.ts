@@ -187,6 +187,8 @@ export const migrations: ReadonlyArray<Migration> = [
         system     TEXT NOT NULL CHECK (system IN ('autoleap', 'autogms')),
         entity     TEXT NOT NULL CHECK (entity IN ('customers', 'vehicles')),
         started_at TEXT NOT NULL,
+        -- 1: every record of the entity; 0: the records changed in a window (sync)
+        full       INTEGER NOT NULL DEFAULT 1 CHECK (full IN (0, 1)),
         complete   INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
         UNIQUE (run_id, system, entity)
       ) STRICT;
@@ -221,7 +223,7 @@ export const migrations: ReadonlyArray<Migration> = [
         to_system       TEXT NOT NULL CHECK (to_system IN ('autoleap', 'autogms')),
         entity          TEXT NOT NULL CHECK (entity IN ('customers', 'vehicles')),
         source_id       TEXT NOT NULL,
-        action          TEXT NOT NULL CHECK (action IN ('create', 'update', 'link', 'unchanged', 'skip', 'quarantine')),
+        action          TEXT NOT NULL CHECK (action IN ('create', 'update', 'link', 'unchanged', 'skip', 'quarantine', 'archive', 'conflict')),
         writes          INTEGER NOT NULL CHECK (writes IN (0, 1)),
         target_id       TEXT,
         owner_source_id TEXT,
@@ -236,10 +238,32 @@ export const migrations: ReadonlyArray<Migration> = [
         outcome_target_id TEXT,
         outcome_detail  TEXT,
         verified        INTEGER CHECK (verified IN (0, 1)),
-        UNIQUE (run_id, entity, source_id)
+        UNIQUE (run_id, from_system, entity, source_id)
       ) STRICT;
       CREATE INDEX plan_items_by_target ON plan_items (run_id, entity, target_id) WHERE target_id IS NOT NULL;
       CREATE INDEX plan_items_to_write ON plan_items (run_id, entity, id) WHERE writes = 1 AND outcome IS NULL;
+
+      -- A conflict settled by a person (conflicts resolve): the sync that wrote the chosen value.
+      ALTER TABLE conflicts ADD COLUMN applied_by TEXT;
+      ALTER TABLE conflicts ADD COLUMN base TEXT;
+
+      -- autoGMS webhook subscriptions (the secret never leaves the store) and the deliveries already received.
+      CREATE TABLE webhook_subscriptions (
+        pair_id         INTEGER NOT NULL REFERENCES shop_pairs(id),
+        subscription_id TEXT NOT NULL,
+        url             TEXT NOT NULL,
+        secret          TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (pair_id, subscription_id)
+      ) STRICT;
+      CREATE TABLE webhook_deliveries (
+        pair_id     INTEGER NOT NULL REFERENCES shop_pairs(id),
+        delivery_id TEXT NOT NULL,
+        event       TEXT NOT NULL,
+        resource_id TEXT,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (pair_id, delivery_id)
+      ) STRICT;
     `
   }
 ]

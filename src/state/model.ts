@@ -295,6 +295,8 @@ export interface SnapshotInfo {
   readonly startedAt: string
   /** Every page was read. */
   readonly complete: boolean
+  /** Every record of the entity (not only those changed in a window). */
+  readonly full: boolean
 }
 
 export interface SnapshotRecordInput {
@@ -318,7 +320,7 @@ export interface SnapshotRecord {
 }
 
 // ── plan ────────────────────────────────────────────────────────────────────────────────────────────────────────
-export type PlanAction = "create" | "update" | "link" | "unchanged" | "skip" | "quarantine"
+export type PlanAction = "create" | "update" | "link" | "unchanged" | "skip" | "quarantine" | "archive" | "conflict"
 /** A drifted record (changed in the source after a dry run): re-planned, or left alone under `apply --strict`. */
 export type PlanDrift = "replanned" | "held"
 /**

@@ -81,19 +81,23 @@ export const plansTable = (db: Database.Database) => {
        source_hash, hash, lookup_key, label, reason_code, detail, drift)
      VALUES (@runId, @from, @to, @entity, @sourceId, @action, @writes, @targetId, @ownerSourceId, @sourceHash, @hash,
        @lookupKey, @label, @reasonCode, @detail, @drift)
-     ON CONFLICT (run_id, entity, source_id) DO UPDATE SET action = excluded.action, writes = excluded.writes,
+     ON CONFLICT (run_id, from_system, entity, source_id) DO UPDATE SET action = excluded.action, writes = excluded.writes,
        target_id = excluded.target_id, owner_source_id = excluded.owner_source_id, source_hash = excluded.source_hash,
        hash = excluded.hash, lookup_key = excluded.lookup_key, label = excluded.label, reason_code = excluded.reason_code,
        detail = excluded.detail, drift = excluded.drift, outcome = NULL, outcome_target_id = NULL, outcome_detail = NULL,
        verified = NULL`
   )
-  const clearOpen = db.prepare<[string, Entity]>(`DELETE FROM plan_items WHERE run_id = ? AND entity = ? AND outcome IS NULL`)
-  const settled = db.prepare<[string, Entity, string], number>(
-    `SELECT 1 FROM plan_items WHERE run_id = ? AND entity = ? AND source_id = ? AND outcome IS NOT NULL`
+  const clearOpen = db.prepare<[string, System, Entity]>(
+    `DELETE FROM plan_items WHERE run_id = ? AND from_system = ? AND entity = ? AND outcome IS NULL`
+  )
+  const settled = db.prepare<[string, System, Entity, string], number>(
+    `SELECT 1 FROM plan_items WHERE run_id = ? AND from_system = ? AND entity = ? AND source_id = ? AND outcome IS NOT NULL`
   ).pluck()
-  const bySource = db.prepare<[string, Entity, string], Row>(`SELECT * FROM plan_items WHERE run_id = ? AND entity = ? AND source_id = ?`)
-  const ownerPlan = db.prepare<[string, string], { action: PlanAction; target_id: string | null; outcome: PlanOutcomeKind | null; outcome_target_id: string | null }>(
-    `SELECT action, target_id, outcome, outcome_target_id FROM plan_items WHERE run_id = ? AND entity = 'customers' AND source_id = ?`
+  const bySource = db.prepare<[string, System, Entity, string], Row>(
+    `SELECT * FROM plan_items WHERE run_id = ? AND from_system = ? AND entity = ? AND source_id = ?`
+  )
+  const ownerPlan = db.prepare<[string, System, string], { action: PlanAction; target_id: string | null; outcome: PlanOutcomeKind | null; outcome_target_id: string | null }>(
+    `SELECT action, target_id, outcome, outcome_target_id FROM plan_items WHERE run_id = ? AND from_system = ? AND entity = 'customers' AND source_id = ?`
   )
   const targetTaken = db.prepare<[string, Entity, string], number>(
     `SELECT 1 FROM plan_items WHERE run_id = ? AND entity = ? AND target_id = ? LIMIT 1`
@@ -101,16 +105,16 @@ export const plansTable = (db: Database.Database) => {
   const chunks = Object.fromEntries(
     (Object.keys(phaseFilters) as Array<PlanPhase>).map((phase) => [
       phase,
-      db.prepare<[string, Entity, number, number], Row>(
-        `SELECT * FROM plan_items WHERE run_id = ? AND entity = ? AND ${phaseFilters[phase]} AND id > ? ORDER BY id LIMIT ?`
+      db.prepare<[string, System, Entity, number, number], Row>(
+        `SELECT * FROM plan_items WHERE run_id = ? AND from_system = ? AND entity = ? AND ${phaseFilters[phase]} AND id > ? ORDER BY id LIMIT ?`
       )
     ])
-  ) as Record<PlanPhase, Database.Statement<[string, Entity, number, number], Row>>
+  ) as Record<PlanPhase, Database.Statement<[string, System, Entity, number, number], Row>>
   const settle = db.prepare<[PlanOutcomeKind, string | null, string | null, number | null, number]>(
     `UPDATE plan_items SET outcome = ?, outcome_target_id = ?, outcome_detail = ?, verified = ? WHERE id = ?`
   )
-  const settleBySource = db.prepare<[PlanOutcomeKind, string | null, string, Entity, string]>(
-    `UPDATE plan_items SET outcome = ?, outcome_target_id = ? WHERE run_id = ? AND entity = ? AND source_id = ? AND outcome IS NULL`
+  const settleBySource = db.prepare<[PlanOutcomeKind, string | null, string, System, Entity, string]>(
+    `UPDATE plan_items SET outcome = ?, outcome_target_id = ? WHERE run_id = ? AND from_system = ? AND entity = ? AND source_id = ? AND outcome IS NULL`
   )
   const counts = db.prepare<[string], { from_system: System; entity: Entity; kind: string; n: number }>(
     `SELECT from_system, entity, ${kindSql} AS kind, count(*) AS n FROM plan_items WHERE run_id = ? GROUP BY 1, 2, 3`
@@ -141,9 +145,9 @@ export const plansTable = (db: Database.Database) => {
        lookup_key, label, reason_code, detail, drift
      FROM plan_items WHERE run_id = ? ORDER BY id`
   )
-  const openWrites = db.prepare<[string], { entity: Entity; creating: number; n: number }>(
-    `SELECT entity, action = 'create' AS creating, count(*) AS n FROM plan_items
-     WHERE run_id = ? AND writes = 1 AND outcome IS NULL GROUP BY 1, 2`
+  const openWrites = db.prepare<[string], { from_system: System; entity: Entity; creating: number; n: number }>(
+    `SELECT from_system, entity, action = 'create' AS creating, count(*) AS n FROM plan_items
+     WHERE run_id = ? AND writes = 1 AND outcome IS NULL GROUP BY 1, 2, 3`
   )
   const prune = db.prepare<[number]>(
     `DELETE FROM plan_items WHERE run_id IN (
@@ -163,30 +167,30 @@ export const plansTable = (db: Database.Database) => {
       }
     },
     /** A resumed run plans again what it has not carried out; what it did before the stop stays as it was. */
-    clearOpen: (runId: string, entity: Entity): number => clearOpen.run(runId, entity).changes,
-    isSettled: (runId: string, entity: Entity, sourceId: string): boolean => settled.get(runId, entity, sourceId) === 1,
-    bySource: (runId: string, entity: Entity, sourceId: string): PlanItemRow | undefined => {
-      const row = bySource.get(runId, entity, sourceId)
+    clearOpen: (runId: string, from: System, entity: Entity): number => clearOpen.run(runId, from, entity).changes,
+    isSettled: (runId: string, from: System, entity: Entity, sourceId: string): boolean => settled.get(runId, from, entity, sourceId) === 1,
+    bySource: (runId: string, from: System, entity: Entity, sourceId: string): PlanItemRow | undefined => {
+      const row = bySource.get(runId, from, entity, sourceId)
       return row === undefined ? undefined : toItem(row)
     },
     /** A customer's planned action and target, without its detail: what a vehicle's owner resolves to. */
-    customerPlan: (runId: string, sourceId: string) => {
-      const row = ownerPlan.get(runId, sourceId)
+    customerPlan: (runId: string, from: System, sourceId: string) => {
+      const row = ownerPlan.get(runId, from, sourceId)
       return row === undefined
         ? undefined
         : { action: row.action, targetId: row.target_id, outcome: row.outcome, outcomeTargetId: row.outcome_target_id }
     },
     isTargetTaken: (runId: string, entity: Entity, targetId: string): boolean => targetTaken.get(runId, entity, targetId) === 1,
-    chunk: (runId: string, entity: Entity, phase: PlanPhase, afterId: number, limit: number): ReadonlyArray<PlanItemRow> =>
-      chunks[phase].all(runId, entity, afterId, limit).map(toItem),
+    chunk: (runId: string, from: System, entity: Entity, phase: PlanPhase, afterId: number, limit: number): ReadonlyArray<PlanItemRow> =>
+      chunks[phase].all(runId, from, entity, afterId, limit).map(toItem),
     settle: (outcomes: ReadonlyArray<PlanOutcome>): void => {
       for (const o of outcomes) {
         settle.run(o.outcome, o.targetId ?? null, toJson(o.detail), o.verified === undefined || o.verified === null ? null : o.verified ? 1 : 0, o.planItemId)
       }
     },
     /** A write an earlier attempt left open, found on the target: its plan row is done. */
-    settleBySource: (runId: string, entity: Entity, sourceId: string, outcome: PlanOutcomeKind, targetId: string | null): number =>
-      settleBySource.run(outcome, targetId, runId, entity, sourceId).changes,
+    settleBySource: (runId: string, from: System, entity: Entity, sourceId: string, outcome: PlanOutcomeKind, targetId: string | null): number =>
+      settleBySource.run(outcome, targetId, runId, from, entity, sourceId).changes,
     counts: (runId: string): ReadonlyArray<PlanKindCount> => [
       ...counts.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, kind: r.kind, count: r.n })),
       ...driftCounts.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, kind: "drifted", count: r.n }))
@@ -202,8 +206,8 @@ export const plansTable = (db: Database.Database) => {
       for (const row of everyOfKind.iterate(runId, kind)) yield toItem(row)
     },
     /** Writes still to be carried out, per entity: creates and the rest. */
-    openWrites: (runId: string): ReadonlyArray<{ readonly entity: Entity; readonly creates: boolean; readonly count: number }> =>
-      openWrites.all(runId).map((r) => ({ entity: r.entity, creates: r.creating === 1, count: r.n })),
+    openWrites: (runId: string): ReadonlyArray<{ readonly from: System; readonly entity: Entity; readonly creates: boolean; readonly count: number }> =>
+      openWrites.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, creates: r.creating === 1, count: r.n })),
     /** `apply`: the dry run's plan becomes the applying run's. */
     copy: (fromRunId: string, toRunId: string): number => copy.run(toRunId, fromRunId).changes,
     prune: (pairId: number): number => prune.run(pairId).changes

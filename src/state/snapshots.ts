@@ -8,6 +8,7 @@ interface SnapshotRow {
   readonly system: System
   readonly entity: Entity
   readonly started_at: string
+  readonly full: number
   readonly complete: number
 }
 
@@ -25,6 +26,7 @@ const toInfo = (row: SnapshotRow): SnapshotInfo => ({
   system: row.system,
   entity: row.entity,
   startedAt: row.started_at,
+  full: row.full === 1,
   complete: row.complete === 1
 })
 
@@ -48,8 +50,11 @@ const recordColumns = "rowid AS position, source_id, updated_at, hash, mapped"
 
 export const snapshotsTable = (db: Database.Database) => {
   const remove = db.prepare<[string, System, Entity]>(`DELETE FROM snapshots WHERE run_id = ? AND system = ? AND entity = ?`)
-  const insert = db.prepare<[number, string, System, Entity, string]>(
-    `INSERT INTO snapshots (pair_id, run_id, system, entity, started_at) VALUES (?, ?, ?, ?, ?)`
+  const insert = db.prepare<[number, string, System, Entity, string, number]>(
+    `INSERT INTO snapshots (pair_id, run_id, system, entity, started_at, full) VALUES (?, ?, ?, ?, ?, ?)`
+  )
+  const latestFull = db.prepare<[number, System, Entity], SnapshotRow>(
+    `SELECT * FROM snapshots WHERE pair_id = ? AND system = ? AND entity = ? AND full = 1 AND complete = 1 ORDER BY id DESC LIMIT 1`
   )
   const complete = db.prepare<[number]>(`UPDATE snapshots SET complete = 1 WHERE id = ?`)
   const find = db.prepare<[number, string, System, Entity], SnapshotRow>(
@@ -115,9 +120,14 @@ export const snapshotsTable = (db: Database.Database) => {
 
   return {
     /** A fresh snapshot for (run, system, entity): one a resumed run took before is replaced. */
-    begin: (pairId: number, runId: string, system: System, entity: Entity, now: string): number => {
+    begin: (pairId: number, runId: string, system: System, entity: Entity, now: string, full: boolean): number => {
       remove.run(runId, system, entity)
-      return Number(insert.run(pairId, runId, system, entity, now).lastInsertRowid)
+      return Number(insert.run(pairId, runId, system, entity, now, full ? 1 : 0).lastInsertRowid)
+    },
+    /** The newest complete read of every record of a system's entity, by any run. */
+    latestFull: (pairId: number, system: System, entity: Entity): SnapshotInfo | undefined => {
+      const row = latestFull.get(pairId, system, entity)
+      return row === undefined ? undefined : toInfo(row)
     },
     append: (snapshotId: number, records: ReadonlyArray<SnapshotRecordInput>): void => {
       for (const r of records) {

@@ -96,7 +96,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
 
   const customers: EntityGateway<Customer> = {
     read: client.customers().pipe(Stream.mapError(abort), Stream.map(toCustomer)),
-    readChanged: (since) => client.customers({ updatedSince: since }).pipe(Stream.mapError(abort), Stream.map(toCustomer)),
+    readChanged: (since, overlapMs) => client.customers({ updatedSince: since, ...(overlapMs === undefined ? {} : { overlapMs }) }).pipe(Stream.mapError(abort), Stream.map(toCustomer)),
     write: (requests) =>
       Effect.forEach(
         requests,
@@ -111,7 +111,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
 
   const vehicles: EntityGateway<Vehicle> = {
     read: client.vehicles().pipe(Stream.mapError(abort), Stream.map(toVehicle)),
-    readChanged: (since) => client.vehicles({ updatedSince: since }).pipe(Stream.mapError(abort), Stream.map(toVehicle)),
+    readChanged: (since, overlapMs) => client.vehicles({ updatedSince: since, ...(overlapMs === undefined ? {} : { overlapMs }) }).pipe(Stream.mapError(abort), Stream.map(toVehicle)),
     write: (requests) =>
       Effect.forEach(
         requests,

@@ -145,7 +145,7 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
 
   const customers: EntityGateway<Customer> = {
     read: readCustomers(),
-    readChanged: (since) => readCustomers(since),
+    readChanged: (since, overlapMs) => readCustomers(since, overlapMs),
     write: (requests) =>
       bulkWrite<Customer>(
         {
@@ -164,7 +164,7 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
 
   const vehicles: EntityGateway<Vehicle> = {
     read: readVehicles(),
-    readChanged: (since) => readVehicles(since),
+    readChanged: (since, overlapMs) => readVehicles(since, overlapMs),
     write: (requests) => {
       // A vehicle whose owner cannot be named is refused here, before the batch, so it cannot sink the others.
       const items = requests.map((r) => modelVehicleToAutoleap(r.record, r.sidecar, ctx(), () => r.ownerId ?? null))

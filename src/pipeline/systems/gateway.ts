@@ -42,8 +42,8 @@ export type WriteOutcome<R extends ModelRecord> =
 export interface EntityGateway<R extends ModelRecord> {
   /** Every record, page by page. */
   readonly read: Stream.Stream<Mapped<R>, RunAborted>
-  /** Records updated at or after `since` by the server's clock (the client reads from a little before it). */
-  readonly readChanged: (since: Date) => Stream.Stream<Mapped<R>, RunAborted>
+  /** Records updated at or after `since` by the server's clock, read from `overlapMs` before it (the client's default when absent). */
+  readonly readChanged: (since: Date, overlapMs?: number) => Stream.Stream<Mapped<R>, RunAborted>
   /** One group of writes (at most `groupSize`); one outcome per request, in order. */
   readonly write: (requests: ReadonlyArray<WriteRequest<R>>) => Effect.Effect<ReadonlyArray<WriteOutcome<R>>, RunAborted>
 }

@@ -1,0 +1,391 @@
+/**
+ * `sync`: keeps both systems in step after a migration, as another composition of the stages. Per side and entity, the
+ * records changed since its cursor (the server's clock, minus an overlap) go into a snapshot; each is compared with its
+ * link — the hash last seen there: unchanged; the hash we last wrote there: our own echo; otherwise changed. A change
+ * on one side is planned as an update of the other; a change on both sides is merged field by field against the link's
+ * base, conflicts settled by policy; a record with no link is planned as migrate plans it (matched by natural key,
+ * never duplicated). Then the same load, ledger and report; the cursors move only once everything up to them is settled.
+ */
+import { Effect, Option } from "effect"
+import type { Customer } from "../domain/customer.js"
+import type { Entity } from "../domain/entity.js"
+import { otherSystem, type SystemName } from "../domain/ids.js"
+import type { Sidecar } from "../domain/sidecar.js"
+import type { Vehicle } from "../domain/vehicle.js"
+import {
+  changedFields,
+  validateCustomerFor,
+  validateVehicleFor,
+  type ConflictPolicy,
+  type Mapped,
+  type Validation
+} from "../mapping/index.js"
+import { toJson } from "../mapping/json.js"
+import type { Estimate, JsonValue } from "../report/index.js"
+import type { ConflictInput, Link, LinkInput, PlanItemInput, SnapshotRecord, StoreReader } from "../state/index.js"
+import { extractEntity, snapshotStream } from "./extract.js"
+import { loadEntityStage } from "./load.js"
+import { mergeRecords } from "./merge.js"
+import { asTargetWillHold, comparable, hashOf, lookupKeyOf, type Direction, type ModelRecord, type Reason } from "./plan.js"
+import { labelOf, ownerOnTarget, planRecords, planScope, type PlanDetail } from "./planStage.js"
+import { reportFromStore, type ReportScope } from "./runReport.js"
+import { settleOpenWrites } from "./settle.js"
+import { mappedOf } from "./snapshot.js"
+import type { StageServices } from "./stage.js"
+
+export interface SyncOptions {
+  readonly directions: ReadonlyArray<Direction>
+  readonly entities: ReadonlyArray<Entity>
+  /** The policy for a field changed on both sides, unless the mapping file names one for it. */
+  readonly conflict: ConflictPolicy
+  readonly dryRun: boolean
+  /** How far before a cursor each read starts (records updated while the last sync read are not missed). */
+  readonly overlapMs: number
+  /** Read both sides whole: repairs drift and finds what the change windows cannot. */
+  readonly reconcile: boolean
+}
+
+export interface SyncRun {
+  readonly runId: string
+  readonly startedAt: string
+}
+
+const CHUNK = 500
+const CURSOR_PHASE = "sync:cursor"
+const systems: ReadonlyArray<SystemName> = ["autoleap", "autogms"]
+
+/** A side's change snapshot per entity; `null` when the side was not read. */
+type Changes = Readonly<Record<SystemName, Partial<Record<Entity, number>>>>
+
+export interface CursorMove {
+  readonly system: SystemName
+  readonly entity: Entity
+  readonly before: string | null
+  readonly after: string | null
+}
+
+const cursorKey = (system: SystemName, entity: Entity) => ({ system, entity, phase: CURSOR_PHASE })
+
+/** The records of one side changed since its cursor (every record on the first sync, or with --reconcile). */
+const captureChanges = (services: StageServices, runId: string, options: SyncOptions, system: SystemName, entity: Entity) =>
+  Effect.gen(function* () {
+    const cursor = yield* services.state.checkpoint(cursorKey(system, entity))
+    const since = Option.flatMap(cursor, (c) => (c.cursor.kind === "position" && c.cursor.updatedAt !== "" ? Option.some(c.cursor.updatedAt) : Option.none()))
+    if (options.reconcile || Option.isNone(since)) {
+      return { snapshot: yield* extractEntity(services, runId, system, entity), before: Option.getOrNull(since) }
+    }
+    const gateway = services.gateways[system]
+    const read = (entity === "customers" ? gateway.customers : gateway.vehicles).readChanged(new Date(since.value), options.overlapMs)
+    return { snapshot: yield* snapshotStream(services, runId, system, entity, read, false), before: since.value }
+  })
+
+const idOn = (link: Link, system: SystemName): string => (system === "autoleap" ? link.autoleapId : link.autogmsId)
+const sideOf = (link: Link, system: SystemName) => (system === "autoleap" ? link.autoleap : link.autogms)
+const sidecarOf = (link: Link, system: SystemName): Sidecar | null => {
+  const all = link.sidecar as Partial<Record<SystemName, Sidecar>> | null
+  return all?.[system] ?? null
+}
+
+/** How a linked record read on one side compares with what the link remembers of that side. */
+type SideState = "unchanged" | "echo" | "changed"
+const stateOf = (row: SnapshotRecord, link: Link, system: SystemName): SideState => {
+  const side = sideOf(link, system)
+  return row.hash === side.seen ? "unchanged" : row.hash === side.written ? "echo" : "changed"
+}
+
+const jsonChanges = (changes: ReadonlyArray<{ readonly field: string; readonly before: unknown; readonly after: unknown }>) =>
+  changes.map((c) => ({ field: c.field, before: toJson(c.before) as JsonValue, after: toJson(c.after) as JsonValue }))
+
+interface UpdateInput {
+  readonly direction: Direction
+  readonly entity: Entity
+  readonly source: Mapped<ModelRecord>
+  readonly sourceHash: string
+  readonly link: Link
+  /** What the target holds now (its record if it was read in this run, else the link's base). */
+  readonly current: ModelRecord
+  readonly currentHash: string | null
+  readonly targetSidecar: Sidecar | null
+  /** The record to write (the source's, or the merge's); its source ref stays the source's. */
+  readonly record: ModelRecord
+  readonly conflict?: { readonly fields: ReadonlyArray<string>; readonly resolution: string } | null
+}
+
+/** The plan row of an update of a linked record on the other side, or null when the other side already holds it. */
+const updateRow = (services: StageServices, reader: StoreReader, runId: string, input: UpdateInput): PlanItemInput | null => {
+  const { direction, entity, record, link } = input
+  const targetCaps = services.gateways[direction.to].capabilities
+  const owner = record.kind === "vehicle" ? ownerOnTarget(reader, runId, direction, record.owner?.id ?? null) : undefined
+  const planned = asTargetWillHold(record, targetCaps, input.current)
+  const hash = hashOf(planned, owner)
+  const currentOwner = input.current.kind === "vehicle" && owner !== undefined ? input.current.owner?.id ?? null : undefined
+  const targetId = idOn(link, direction.to)
+  const validation: Validation =
+    record.kind === "customer"
+      ? validateCustomerFor(direction.to, { ...input.source, record } as Mapped<Customer>, services.ctx)
+      : validateVehicleFor(direction.to, { ...input.source, record } as Mapped<Vehicle>, services.ctx, {
+          resolveCustomerId: (o) => ownerOnTarget(reader, runId, direction, o?.id ?? null)
+        })
+  const changes = [
+    ...changedFields(comparable(input.current), comparable(planned)),
+    ...(owner !== undefined && owner !== currentOwner ? [{ field: "customer", before: currentOwner ?? null, after: owner }] : [])
+  ]
+  const reason: Reason | null = validation.ok ? null : validation.quarantine
+  const conflictOpen = input.conflict?.resolution === "open"
+  if (reason === null && changes.length === 0 && !conflictOpen) return null
+  const detail: PlanDetail = {
+    record,
+    sourceSidecar: input.source.sidecar,
+    targetSidecar: input.targetSidecar,
+    targetHash: input.currentHash,
+    planned,
+    changes: jsonChanges(changes),
+    warnings: validation.warnings,
+    reason
+  }
+  const writes = reason === null && changes.length > 0
+  return {
+    from: direction.from,
+    to: direction.to,
+    entity,
+    sourceId: record.source.id,
+    action: reason !== null ? "quarantine" : writes ? "update" : "conflict",
+    writes,
+    targetId,
+    ownerSourceId: record.kind === "vehicle" ? record.owner?.id ?? null : null,
+    sourceHash: input.sourceHash,
+    hash,
+    lookupKey: link.naturalKey ?? lookupKeyOf(planned, hash),
+    label: labelOf(record),
+    reasonCode: reason?.code ?? (conflictOpen ? "CONFLICT" : null),
+    detail
+  }
+}
+
+/** A row reporting a change that is not written (an archive, our own echo, an unchanged record in the window). */
+const noteRow = (direction: Direction, entity: Entity, row: SnapshotRecord, link: Link | undefined, action: "unchanged" | "archive", reason: Reason | null): PlanItemInput => {
+  const record = mappedOf<ModelRecord>(row).record
+  return {
+    from: direction.from,
+    to: direction.to,
+    entity,
+    sourceId: row.sourceId,
+    action,
+    writes: false,
+    targetId: link === undefined ? null : idOn(link, direction.to),
+    ownerSourceId: null,
+    sourceHash: row.hash,
+    hash: row.hash,
+    lookupKey: link?.naturalKey ?? `hash:${row.hash}`,
+    label: labelOf(record),
+    reasonCode: reason?.code ?? null,
+    detail: { record: null, sourceSidecar: null, targetSidecar: null, targetHash: null, planned: null, changes: [], warnings: [], reason } satisfies PlanDetail
+  }
+}
+
+const ECHO: Reason = { code: "ECHO", message: "Our own write read back: nothing to do." }
+const archivedIn = (system: SystemName): Reason => ({
+  code: "ARCHIVED",
+  message: `Archived in ${system === "autoleap" ? "AutoLeap" : "autoGMS"}; not propagated (the mapping file's sync.propagateDeletes changes that).`
+})
+
+interface Classified {
+  readonly rows: Array<PlanItemInput>
+  readonly seen: Array<LinkInput>
+  readonly conflicts: Array<ConflictInput>
+  /** Source records with no link: planned as a migration plans them. */
+  readonly unlinked: Array<SnapshotRecord>
+}
+
+/** One chunk of a side's changes against the links (and the other side's changes). Synchronous: one read. */
+const classifyChunk = (
+  services: StageServices,
+  reader: StoreReader,
+  runId: string,
+  options: SyncOptions,
+  direction: Direction,
+  entity: Entity,
+  changes: Changes,
+  chunk: ReadonlyArray<SnapshotRecord>
+): Classified => {
+  const out: Classified = { rows: [], seen: [], conflicts: [], unlinked: [] }
+  const other = direction.to
+  const otherSnapshot = changes[other][entity]
+  const writesBothWays = options.directions.some((d) => d.from === other)
+  for (const row of chunk) {
+    const link = reader.link(entity, direction.from, row.sourceId)
+    if (link === undefined) {
+      out.unlinked.push(row)
+      continue
+    }
+    const state = stateOf(row, link, direction.from)
+    if (state === "echo") {
+      out.seen.push({ entity, autoleapId: link.autoleapId, autogmsId: link.autogmsId, [direction.from]: { seen: row.hash } })
+      out.rows.push(noteRow(direction, entity, row, link, "unchanged", ECHO))
+      continue
+    }
+    if (state === "unchanged") continue
+    const source = mappedOf<ModelRecord>(row)
+    if (source.record.archived && !(link.base as ModelRecord | null)?.archived) {
+      out.rows.push(noteRow(direction, entity, row, link, "archive", archivedIn(direction.from)))
+      continue
+    }
+    const otherRow = otherSnapshot === undefined ? undefined : reader.snapshots.byId(otherSnapshot, idOn(link, other))
+    const otherChanged = otherRow !== undefined && stateOf(otherRow, link, other) === "changed"
+    const base = (link.base as ModelRecord | null) ?? (otherRow === undefined ? null : mappedOf<ModelRecord>(otherRow).record)
+    const current = otherRow === undefined ? base : mappedOf<ModelRecord>(otherRow).record
+    if (current === null) continue
+    const targetSidecar = otherRow === undefined ? sidecarOf(link, other) : mappedOf<ModelRecord>(otherRow).sidecar
+    if (!otherChanged || base === null || otherRow === undefined) {
+      const update = updateRow(services, reader, runId, {
+        direction, entity, source, sourceHash: row.hash, link, current, currentHash: otherRow?.hash ?? sideOf(link, other).seen, targetSidecar, record: source.record
+      })
+      if (update !== null) out.rows.push(update)
+      continue
+    }
+    // Changed on both sides: merged once, from AutoLeap's side when both directions run.
+    if (writesBothWays && direction.from !== "autoleap") continue
+    const mine = source.record
+    const theirs = mappedOf<ModelRecord>(otherRow).record
+    const [al, ag] = direction.from === "autoleap" ? [mine, theirs] : [theirs, mine]
+    const policies = services.ctx.mapping.sync.conflicts[entity]
+    const merged = mergeRecords({ base, autoleap: al, autogms: ag, policyOf: (field) => policies[field] ?? policies["*"] ?? options.conflict })
+    const fields = merged.conflicts.map((c) => c.field)
+    const open = merged.conflicts.some((c) => c.resolution === "open")
+    const resolution = open ? "open" : merged.conflicts[0]?.resolution ?? "merged"
+    if (merged.conflicts.length > 0) {
+      out.conflicts.push({
+        entity,
+        autoleapId: link.autoleapId,
+        autogmsId: link.autogmsId,
+        autoleapVersion: al,
+        autogmsVersion: ag,
+        fields,
+        resolution: open ? "open" : merged.conflicts[0]?.resolution === "autogms" ? "autogms" : "autoleap"
+      })
+    }
+    const conflict = merged.conflicts.length === 0 ? null : { fields, resolution: open ? "awaiting review" : `${resolution} kept` }
+    const toOther = updateRow(services, reader, runId, {
+      direction, entity, source, sourceHash: row.hash, link, current: theirs, currentHash: otherRow.hash, targetSidecar,
+      record: { ...(direction.to === "autoleap" ? merged.autoleap : merged.autogms), source: mine.source } as ModelRecord, conflict
+    })
+    if (toOther !== null) out.rows.push(toOther)
+    if (writesBothWays) {
+      const back: Direction = { from: direction.to, to: direction.from }
+      const toMine = updateRow(services, reader, runId, {
+        direction: back, entity, source: mappedOf<ModelRecord>(otherRow), sourceHash: otherRow.hash, link, current: mine, currentHash: row.hash,
+        targetSidecar: source.sidecar,
+        record: { ...(back.to === "autoleap" ? merged.autoleap : merged.autogms), source: theirs.source } as ModelRecord, conflict
+      })
+      if (toMine !== null) out.rows.push(toMine)
+    }
+  }
+  return out
+}
+
+/** Plans one direction of one entity from the source side's changes. */
+const planDirection = (services: StageServices, runId: string, options: SyncOptions, direction: Direction, entity: Entity, changes: Changes) =>
+  Effect.gen(function* () {
+    const { state } = services
+    const sourceSnapshot = changes[direction.from][entity]
+    if (sourceSnapshot === undefined) return
+    // New records are matched against the other side's changes, then its last full read.
+    const lastFull = yield* state.latestFullSnapshot(direction.to, entity)
+    const targetChanges = changes[direction.to][entity]
+    const targets = [...(targetChanges === undefined ? [] : [targetChanges]), ...Option.toArray(Option.map(lastFull, (s) => s.id))]
+    const [first, ...more] = targets
+    const scope = first === undefined ? undefined : yield* planScope(services, runId, direction, entity, { source: sourceSnapshot, target: first }, more)
+    let after = 0
+    for (;;) {
+      const chunk = yield* state.read("read changes", (reader) => reader.snapshots.chunk(sourceSnapshot, after, CHUNK))
+      if (chunk.length === 0) break
+      after = chunk[chunk.length - 1]?.position ?? after
+      const open = yield* state.read("read settled plan rows", (reader) => chunk.filter((r) => !reader.plan.isSettled(runId, direction.from, entity, r.sourceId)))
+      const classified = yield* state.read("compare changes with links", (reader) =>
+        classifyChunk(services, reader, runId, options, direction, entity, changes, open))
+      yield* state.recordPlan(runId, classified.rows)
+      if (!options.dryRun && (classified.seen.length > 0 || classified.conflicts.length > 0)) {
+        yield* state.settleBatch({ runId, links: classified.seen, conflicts: classified.conflicts })
+      }
+      if (scope !== undefined && classified.unlinked.length > 0) yield* planRecords(services, scope, classified.unlinked)
+    }
+  })
+
+/** Runs one sync; returns the report, the per-record actions and the cursors' moves. */
+export const runSync = (services: StageServices, options: SyncOptions, run: SyncRun) =>
+  Effect.gen(function* () {
+    const { state, gateways } = services
+    const { runId } = run
+    for (const system of systems) yield* services.say(yield* gateways[system].check)
+
+    // ── change capture: both sides at once (their limits are independent) ──────────────────────────────────────
+    const captured = yield* Effect.all(
+      systems.map((system) =>
+        Effect.forEach(options.entities, (entity) => Effect.map(captureChanges(services, runId, options, system, entity), (c) => ({ system, entity, ...c })))
+      ),
+      { concurrency: 2 }
+    )
+    const changes: Record<SystemName, Partial<Record<Entity, number>>> = { autoleap: {}, autogms: {} }
+    const cursors: Array<{ system: SystemName; entity: Entity; before: string | null; snapshot: number }> = []
+    for (const c of captured.flat()) {
+      changes[c.system][c.entity] = c.snapshot
+      cursors.push({ system: c.system, entity: c.entity, before: c.before, snapshot: c.snapshot })
+    }
+
+    // Writes a killed sync left open are settled against the other side's changes (a lost write is a recent one).
+    if (!options.dryRun) {
+      for (const direction of options.directions) {
+        const pairs: { -readonly [E in Entity]?: { source: number; target: number } } = {}
+        for (const entity of options.entities) {
+          const source = changes[direction.from][entity]
+          const target = changes[direction.to][entity]
+          if (source !== undefined && target !== undefined) pairs[entity] = { source, target }
+        }
+        yield* settleOpenWrites(services, runId, direction, pairs)
+      }
+    }
+
+    // ── plan: customers first (vehicles need their owners), each direction from its source's changes ──────────────
+    for (const entity of options.entities) {
+      for (const direction of options.directions) {
+        yield* state.clearOpenPlan(runId, direction.from, entity)
+        yield* planDirection(services, runId, options, direction, entity, changes)
+      }
+    }
+    const open = yield* state.read("count planned writes", (reader) => reader.plan.openWrites(runId))
+    const writes = open.reduce((n, w) => n + w.count, 0)
+    yield* services.say(writes === 0 ? "nothing to do" : `${writes} write(s) to make`)
+
+    // ── load, then the cursors: only past what is settled ───────────────────────────────────────────────────────
+    if (!options.dryRun) {
+      for (const entity of options.entities) {
+        for (const direction of options.directions) yield* loadEntityStage(services, runId, direction, entity)
+      }
+    }
+    const moves: Array<CursorMove> = []
+    for (const c of cursors) {
+      const newest = yield* state.read("read newest change", (reader) => reader.snapshots.newestUpdatedAt(c.snapshot))
+      const after = newest === null || (c.before !== null && newest < c.before) ? c.before : newest
+      if (!options.dryRun && after !== null && after !== c.before) {
+        yield* state.saveCheckpoint({ ...cursorKey(c.system, c.entity), cursor: { kind: "position", updatedAt: after, id: "" } }, runId)
+      }
+      moves.push({ system: c.system, entity: c.entity, before: c.before, after: options.dryRun ? c.before : after })
+    }
+    const reads = yield* state.read("count changes", (reader) =>
+      cursors.map((c) => ({ from: c.system, entity: c.entity, count: reader.snapshots.count(c.snapshot) })))
+    const scope: ReportScope = {
+      runId,
+      command: "sync",
+      dryRun: options.dryRun,
+      startedAt: run.startedAt,
+      directions: options.directions,
+      entities: options.entities,
+      reads,
+      estimate: null satisfies Estimate | null
+    }
+    const { report, actions } = yield* reportFromStore(services, scope)
+    return { report, actions, cursors: moves }
+  })
+
+/** The other direction of a pair. */
+export const reverse = (direction: Direction): Direction => ({ from: direction.to, to: otherSystem(direction.to) === direction.from ? direction.from : direction.from })
