@@ -1,6 +1,6 @@
 import type { FaultConfig } from "./common/faults.js"
-import { startAutogmsSim, type AutogmsSeed, type AutogmsSim } from "./autogms/index.js"
-import { startAutoleapSim, type AutoleapSeed, type AutoleapSim } from "./autoleap/index.js"
+import type { AutogmsSeed, AutogmsSim } from "./autogms/index.js"
+import type { AutoleapSeed, AutoleapSim } from "./autoleap/index.js"
 import { loadDataset } from "./fixtures/load.js"
 import { SANDBOX_AUTOGMS, SANDBOX_AUTOLEAP } from "./fixtures/sandboxAccounts.js"
 import type { Dataset } from "./fixtures/seedTypes.js"
@@ -61,6 +61,9 @@ const formatRateLimits = (limits: Readonly<Record<string, number>>): string =>
  * or with the listen error (e.g. EADDRINUSE) when a port is taken; nothing is left running either way.
  */
 export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbox> => {
+  // Loaded here, not at the top: every CLI command imports this module (for `sandbox` and `demo`), and the others
+  // should not carry both simulators in their memory.
+  const [{ startAutoleapSim }, { startAutogmsSim }] = await Promise.all([import("./autoleap/index.js"), import("./autogms/index.js")])
   const dataset = typeof options.seed === "object" ? options.seed : await loadDataset(options.seed ?? "small")
   const autoleapSeed = dataset.autoleap
   const autogmsSeed = dataset.autogms
