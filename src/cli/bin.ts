@@ -4,10 +4,11 @@ import { ValidationError } from "@effect/cli"
 // workers, undici client), ~30 MB of RSS that a CLI run never uses.
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, Effect, Exit } from "effect"
+import { Cause, Effect, Exit, Layer } from "effect"
 import { cli } from "./Cli.js"
 import { ExitCode } from "./exit.js"
 import { loadDotEnv } from "./dotenv.js"
+import * as RetryLines from "./retryLines.js"
 
 loadDotEnv()
 
@@ -24,7 +25,7 @@ const program = Effect.suspend(() => cli(process.argv)).pipe(
       process.exitCode = error._tag === "UsageError" ? ExitCode.usage : ExitCode.aborted
     })
   ),
-  Effect.provide(NodeContext.layer)
+  Effect.provide(Layer.merge(NodeContext.layer, RetryLines.layer))
 )
 
 NodeRuntime.runMain(program, {

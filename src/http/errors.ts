@@ -44,5 +44,16 @@ export class DecodeError extends Data.TaggedError("DecodeError")<{
   readonly message: string
 }> {}
 
+/**
+ * The request was never sent because one it needs first failed (an AutoLeap data call whose login did not go through).
+ * Nothing was applied, so even a write may be retried when `cause` is transient; the one retry policy of the request
+ * covers the request it depends on, instead of each retrying on its own (which multiplies the attempts).
+ */
+export class NotSent extends Data.TaggedError("NotSent")<{
+  readonly method: string
+  readonly path: string
+  readonly cause: TransportError | TimeoutError | HttpStatusError | DecodeError
+}> {}
+
 export type TransportFailure = TransportError | TimeoutError
 export type HttpError = TransportError | TimeoutError | HttpStatusError | DecodeError

@@ -1,9 +1,10 @@
 import { Clock, Effect } from "effect"
 import type { RequestCounter } from "./counters.js"
-import { HttpStatusError, TransportError, type TimeoutError } from "./errors.js"
+import { HttpStatusError, NotSent, TransportError, type TimeoutError } from "./errors.js"
 import { currentHttpLog } from "./log.js"
 import type { Pacer } from "./pacer.js"
 import { isTransientHttpError, parseRetryAfterMs, retrySchedule, type RetryPolicy } from "./retry.js"
+import { failureReason, noticeRetry } from "./retryNotices.js"
 import type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from "./transport.js"
 
 /**
@@ -15,13 +16,15 @@ export interface Requester {
   readonly attempt: (req: HttpRequest) => Effect.Effect<HttpResponse, HttpStatusError | TransportError | TimeoutError>
   /**
    * Retries `effect` (which should make fresh attempts, e.g. with a fresh token) as a read: 429, 5xx, resets, timeouts.
+   * `policy` replaces the client's for this request (the preflight checks answer faster).
    */
-  readonly retryRead: <A, E, R>(effect: Effect.Effect<A, E, R>, label: string) => Effect.Effect<A, E, R>
+  readonly retryRead: <A, E, R>(effect: Effect.Effect<A, E, R>, label: string, policy?: RetryPolicy) => Effect.Effect<A, E, R>
   /**
-   * Retries a write only where the server provably did not apply it: a 429, or a connection that never reached the
-   * server. Everything else (5xx, reset after sending, timeout) is left to the loader, which must settle it by lookup.
+   * Retries a write only where the server provably did not apply it: a 429, a connection that never reached the
+   * server, or a request it needed first that failed transiently (NotSent). Everything else (5xx, reset after sending,
+   * timeout) is left to the loader, which must settle it by lookup.
    */
-  readonly retryWrite: <A, E, R>(effect: Effect.Effect<A, E, R>, label: string) => Effect.Effect<A, E, R>
+  readonly retryWrite: <A, E, R>(effect: Effect.Effect<A, E, R>, label: string, policy?: RetryPolicy) => Effect.Effect<A, E, R>
 }
 
 export interface RequesterOptions {
@@ -34,9 +37,11 @@ export interface RequesterOptions {
 
 const retryAfterOf = (error: unknown): number | undefined => (error instanceof HttpStatusError ? error.retryAfterMs : undefined)
 
-/** Nothing was applied: the server refused for rate (429) or the connection never reached it. */
+/** Nothing was applied: the server refused for rate (429), the connection never reached it, or it was never sent. */
 export const isNotAppliedTransient = (error: unknown): boolean =>
-  (error instanceof HttpStatusError && error.status === 429) || (error instanceof TransportError && !error.sent)
+  (error instanceof HttpStatusError && error.status === 429) ||
+  (error instanceof TransportError && !error.sent) ||
+  (error instanceof NotSent && isTransientHttpError(error.cause))
 
 const describe = (error: unknown): Record<string, unknown> => {
   if (error instanceof HttpStatusError) return { error: error._tag, status: error.status }
@@ -74,18 +79,28 @@ export const makeRequester = (options: RequesterOptions): Requester => {
 
   const retryWith =
     (isRetryable: (error: unknown) => boolean) =>
-    <A, E, R>(effect: Effect.Effect<A, E, R>, label: string): Effect.Effect<A, E, R> =>
-      Effect.retry(
-        effect,
-        retrySchedule<E>(options.retryPolicy, {
-          isRetryable,
-          retryAfterMs: retryAfterOf,
-          onRetry: (error, delayMs) =>
-            Effect.zipRight(
-              Effect.sync(() => counter.retried()),
-              Effect.flatMap(currentHttpLog, (log) => log.info("retry", { api, request: label, delayMs, ...describe(error) }))
-            )
-        })
+    <A, E, R>(effect: Effect.Effect<A, E, R>, label: string, policy: RetryPolicy = options.retryPolicy): Effect.Effect<A, E, R> =>
+      Effect.flatMap(Clock.currentTimeMillis, (startedAt) =>
+        Effect.retry(
+          effect,
+          retrySchedule<E>(
+            policy,
+            {
+              isRetryable,
+              retryAfterMs: retryAfterOf,
+              onRetry: (error, delayMs, retry) =>
+                Effect.all(
+                  [
+                    Effect.sync(() => counter.retried()),
+                    Effect.flatMap(currentHttpLog, (log) => log.info("retry", { api, request: label, delayMs, retry, ...describe(error) })),
+                    noticeRetry({ api, request: label, reason: failureReason(error), retry, maxRetries: policy.maxRetries, delayMs })
+                  ],
+                  { discard: true }
+                )
+            },
+            startedAt
+          )
+        )
       )
 
   return { attempt, retryRead: retryWith(isTransientHttpError), retryWrite: retryWith(isNotAppliedTransient) }

@@ -1,5 +1,5 @@
-import { Duration, Effect, Random, Schedule } from "effect"
-import { HttpStatusError, TimeoutError, TransportError } from "./errors.js"
+import { Clock, Duration, Effect, Random, Schedule } from "effect"
+import { HttpStatusError, NotSent, TimeoutError, TransportError } from "./errors.js"
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -9,15 +9,28 @@ export interface RetryPolicy {
   readonly maxDelayMs: number
   /** A Retry-After longer than this is cut to it, so a bad header cannot stall a run. */
   readonly maxRetryAfterMs: number
+  /**
+   * No retry starts later than this after the first attempt began, and a wait is cut so that it ends by then. Unset:
+   * only `maxRetries` bounds the retries.
+   */
+  readonly maxElapsedMs?: number
 }
 
+/** Mid-run: ride out a restart or a long 429 rather than lose a run that has read for an hour. */
 export const defaultRetryPolicy: RetryPolicy = { maxRetries: 8, baseDelayMs: 250, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 }
 
-/** Worth another try for a read: 429, any 5xx, a reset or a timeout. Everything else is an answer. */
+/**
+ * Before anything is read (is the URL right, are the credentials accepted): a person is waiting for the answer, and a
+ * URL where nothing listens should be reported within ~15 s, not after minutes of backoff.
+ */
+export const preflightRetryPolicy: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 4_000, maxRetryAfterMs: 10_000, maxElapsedMs: 15_000 }
+
+/** Worth another try for a read: 429, any 5xx, a reset or a timeout, also when it hit a request this one needed first. */
 export const isTransientHttpError = (error: unknown): boolean =>
   error instanceof TransportError ||
   error instanceof TimeoutError ||
-  (error instanceof HttpStatusError && (error.status === 429 || error.status >= 500))
+  (error instanceof HttpStatusError && (error.status === 429 || error.status >= 500)) ||
+  (error instanceof NotSent && isTransientHttpError(error.cause))
 
 /** "Full jitter": uniformly random in [0, min(cap, base × 2^attempt)], attempt counted from 0. */
 export const fullJitterDelayMs = (policy: RetryPolicy, attempt: number, random01: number): number =>
@@ -36,28 +49,32 @@ export interface RetryHooks<E> {
   readonly isRetryable: (error: E) => boolean
   /** The server's own wait (429 Retry-After), which wins over the backoff. */
   readonly retryAfterMs: (error: E) => number | undefined
-  /** Called once per retry that will happen, with its delay (counters, pacer pause, log). */
-  readonly onRetry: (error: E, delayMs: number) => Effect.Effect<void>
+  /** Called once per retry that will happen: its number (1 for the first retry), its delay, and the error it follows. */
+  readonly onRetry: (error: E, delayMs: number, retry: number) => Effect.Effect<void>
 }
 
 /**
- * The one retry schedule of the project: while the error is retryable and at most `maxRetries` times, wait the
- * server's Retry-After when it gave one, else exponential backoff with full jitter. Delays go through Effect's Clock and
- * Random, so TestClock drives them in tests.
+ * The one retry schedule of the project: while the error is retryable, at most `maxRetries` times and (with
+ * `maxElapsedMs`) not past the budget counted from `startedAt`, wait the server's Retry-After when it gave one, else
+ * exponential backoff with full jitter. Delays go through Effect's Clock and Random, so TestClock drives them in tests.
  */
-export const retrySchedule = <E>(policy: RetryPolicy, hooks: RetryHooks<E>): Schedule.Schedule<[E, number], E> =>
-  Schedule.identity<E>().pipe(
+export const retrySchedule = <E>(policy: RetryPolicy, hooks: RetryHooks<E>, startedAt?: number): Schedule.Schedule<[E, number], E> => {
+  const budgetEnd = policy.maxElapsedMs === undefined || startedAt === undefined ? undefined : startedAt + policy.maxElapsedMs
+  return Schedule.identity<E>().pipe(
     Schedule.whileInput(hooks.isRetryable),
     Schedule.intersect(Schedule.recurs(policy.maxRetries)),
+    Schedule.checkEffect(() => (budgetEnd === undefined ? Effect.succeed(true) : Effect.map(Clock.currentTimeMillis, (now) => now < budgetEnd))),
     Schedule.addDelayEffect(([error, attempt]) =>
       Effect.gen(function* () {
         const serverWait = hooks.retryAfterMs(error)
-        const delay =
+        const wanted =
           serverWait !== undefined
             ? Math.min(serverWait, policy.maxRetryAfterMs)
             : fullJitterDelayMs(policy, attempt, yield* Random.next)
-        yield* hooks.onRetry(error, delay)
+        const delay = budgetEnd === undefined ? wanted : Math.max(0, Math.min(wanted, budgetEnd - (yield* Clock.currentTimeMillis)))
+        yield* hooks.onRetry(error, delay, attempt + 1)
         return Duration.millis(delay)
       })
     )
   )
+}

@@ -84,12 +84,13 @@ describe("AutogmsClient reads", () => {
     }).pipe(Effect.provide(clientLayer(agent)))
   })
 
-  it.effect("a garage the key cannot reach is AutogmsAccessDenied with the API's code", () => {
+  it.effect("a garage the key cannot reach is a rejected setting naming AUTOGMS_GARAGE_ID and the API's message", () => {
     const { agent } = fakeAutogms((req) => (req.path.endsWith("/garages/g1") ? err(403, "ForbiddenError", "GARAGE_ACCESS_DENIED", "No access to garage g1") : undefined))
     return Effect.gen(function* () {
       const client = yield* AutogmsClient
       const exit = yield* Effect.exit(client.garage)
-      expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "AutogmsAccessDenied", status: 403, code: "GARAGE_ACCESS_DENIED" } } })
+      expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "SettingRejected", variables: ["AUTOGMS_GARAGE_ID", "AUTOGMS_API_KEY"] } } })
+      expect(JSON.stringify(exit)).toContain("No access to garage g1")
     }).pipe(Effect.provide(clientLayer(agent)))
   })
 

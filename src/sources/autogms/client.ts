@@ -6,7 +6,9 @@ import { currentHttpLog } from "../../http/log.js"
 import { makePacer, minuteWindowMs, ServerWindowGate, SlidingWindowGate } from "../../http/pacer.js"
 import { dedupByIdAndUpdated, DEFAULT_OVERLAP_MS, pagedStream, updatedAtMost, windowStart } from "../../http/paging.js"
 import { makeRequester } from "../../http/requester.js"
-import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.js"
+import { defaultRetryPolicy, preflightRetryPolicy, type RetryPolicy } from "../../http/retry.js"
+import { failureReason } from "../../http/retryNotices.js"
+import { SettingRejected, unreachable } from "../../config/settingRejected.js"
 import { HttpTransport, type HttpMethod, type HttpRequest } from "../../http/transport.js"
 import {
   AutogmsWriteNotApplied,
@@ -66,6 +68,8 @@ export interface AutogmsClientOptions {
   /** Per request; default 30 s. */
   readonly requestTimeoutMs?: number
   readonly retry?: Partial<RetryPolicy>
+  /** The retry policy of the preflight check (garage); default `preflightRetryPolicy`. */
+  readonly preflightRetry?: Partial<RetryPolicy>
   readonly pageSize?: number
   /** Overlap of incremental windows; default 2 min. */
   readonly overlapMs?: number
@@ -79,8 +83,11 @@ export interface AutogmsClientService {
   readonly garageId: string
   /** The configured per-minute ceiling (AUTOGMS_RATE_LIMIT). */
   readonly rateLimit: number
-  /** GET /garages/{id}: reachable with this key, and its distance unit. */
-  readonly garage: Effect.Effect<AutogmsGarageCheck, AutogmsError>
+  /**
+   * The preflight check, GET /garages/{id}: reachable with this key, and its distance unit; SettingRejected when nothing
+   * answers at the base URL, the key is refused or the garage is not open to it (retried within ~15 s).
+   */
+  readonly garage: Effect.Effect<AutogmsGarageCheck, AutogmsError | SettingRejected>
   /** Every customer (or those in the window), each id once, oldest created first. */
   readonly customers: (query?: AutogmsListOptions) => Stream.Stream<AutogmsCustomer, AutogmsError>
   readonly vehicles: (query?: AutogmsListOptions) => Stream.Stream<AutogmsVehicle, AutogmsError>
@@ -133,10 +140,12 @@ export const make = (config: AutogmsConfig, options: AutogmsClientOptions = {}):
       pacerFor: () => pacer,
       retryPolicy: { ...defaultRetryPolicy, ...options.retry }
     })
+    const preflightPolicy: RetryPolicy = { ...preflightRetryPolicy, ...options.preflightRetry }
     const timeoutMs = options.requestTimeoutMs ?? 30_000
     const pageSize = Math.min(AUTOGMS_MAX_LIMIT, Math.max(1, options.pageSize ?? AUTOGMS_MAX_LIMIT))
     const overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS
-    const base = `${config.baseUrl.replace(/\/+$/, "")}/garages/${encodeURIComponent(config.garageId)}`
+    const baseUrl = config.baseUrl.replace(/\/+$/, "")
+    const base = `${baseUrl}/garages/${encodeURIComponent(config.garageId)}`
 
     const urlOf = (path: string, query: Record<string, string | undefined> = {}): URL => {
       const url = new URL(`${base}${path}`)
@@ -151,9 +160,14 @@ export const make = (config: AutogmsConfig, options: AutogmsClientOptions = {}):
       ...(json === undefined ? {} : { json })
     })
 
-    const read = <A, I>(schema: Schema.Schema<A, I, never>, path: string, query?: Record<string, string | undefined>): Effect.Effect<A, AutogmsError> => {
+    const read = <A, I>(
+      schema: Schema.Schema<A, I, never>,
+      path: string,
+      query?: Record<string, string | undefined>,
+      policy?: RetryPolicy
+    ): Effect.Effect<A, AutogmsError> => {
       const req = request("GET", urlOf(path, query))
-      return requester.retryRead(requester.attempt(req), `GET ${path}`).pipe(
+      return requester.retryRead(requester.attempt(req), `GET ${path || "/garages/{id}"}`, policy).pipe(
         Effect.flatMap((response) => decodeResponse(schema, { api: "autogms", method: "GET", path: req.url.pathname }, response)),
         Effect.mapError(toAutogmsError)
       )
@@ -201,7 +215,44 @@ export const make = (config: AutogmsConfig, options: AutogmsClientOptions = {}):
 
     const collect = <A, E>(stream: Stream.Stream<A, E>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
 
-    const garage = read(AutogmsGarageResponse, "").pipe(
+    /** What a failed preflight read says about the settings; undefined when it is not about them. */
+    const settingProblem = (e: AutogmsError): SettingRejected | undefined => {
+      if (e._tag === "TransportError" || e._tag === "TimeoutError") return unreachable("autogms", "AUTOGMS_BASE_URL", baseUrl, failureReason(e))
+      if (e._tag === "AutogmsAccessDenied" && e.status === 401) {
+        return new SettingRejected({
+          system: "autogms",
+          variables: ["AUTOGMS_API_KEY"],
+          message: `AUTOGMS_API_KEY was refused by autoGMS (401: ${e.message}); check the key (a Public API key of this garage, agms_pk_…)`
+        })
+      }
+      if (e._tag === "AutogmsAccessDenied") {
+        return new SettingRejected({
+          system: "autogms",
+          variables: ["AUTOGMS_GARAGE_ID", "AUTOGMS_API_KEY"],
+          message: `AUTOGMS_GARAGE_ID ${config.garageId} is not open to this AUTOGMS_API_KEY (${e.status}: ${e.message}); check the garage id, or use a key issued for that garage`
+        })
+      }
+      if (e._tag === "AutogmsApiError" && e.status === 404) {
+        // autoGMS's own envelope means the API answered and the garage is unknown; anything else is not autoGMS at all.
+        return e.type === "Unknown"
+          ? new SettingRejected({
+              system: "autogms",
+              variables: ["AUTOGMS_BASE_URL"],
+              message: `AUTOGMS_BASE_URL: ${baseUrl} answers, but not as the autoGMS Public API v1 (HTTP 404 for ${e.method} ${e.path}); check the URL (it ends in /api/v1)`
+            })
+          : new SettingRejected({
+              system: "autogms",
+              variables: ["AUTOGMS_GARAGE_ID"],
+              message: `AUTOGMS_GARAGE_ID ${config.garageId}: autoGMS has no such garage (404: ${e.message}); check the garage id`
+            })
+      }
+      return undefined
+    }
+
+    // The first call of a run, with the preflight policy: a wrong URL or a refused key is told within seconds, naming
+    // the variables to fix.
+    const garage = read(AutogmsGarageResponse, "", undefined, preflightPolicy).pipe(
+      Effect.mapError((e) => settingProblem(e) ?? e),
       Effect.map((r) => ({ garage: r.data, distanceUnit: isKnownAutogmsDistanceUnit(r.data.distanceUnit) ? r.data.distanceUnit : undefined }))
     )
 

@@ -72,11 +72,12 @@ export const makeAutoleapAuth = (options: AutoleapAuthOptions): Effect.Effect<Au
       ...(headers === undefined ? {} : { headers })
     })
 
-    // Login is safe to repeat, so it retries like a read; a 401 or 403 is a refusal of the credentials.
+    // One attempt: a login happens on behalf of a data request, whose own retry policy tries again (a login that
+    // retried on its own would multiply that request's attempts). A 401 or 403 is a refusal of the credentials.
     const login: Effect.Effect<AutoleapTokens, AuthFailure> = Effect.gen(function* () {
       const at = yield* Clock.currentTimeMillis
       const body = { partnerId: options.partnerId, authKey: Redacted.value(options.authKey) }
-      const response = yield* requester.retryRead(requester.attempt(post("/partners/login", body)), "POST /partners/login").pipe(
+      const response = yield* requester.attempt(post("/partners/login", body)).pipe(
         Effect.catchIf(
           (e): e is HttpStatusError => e instanceof HttpStatusError && (e.status === 401 || e.status === 403),
           (e) => Effect.fail(new AutoleapAuthError({ status: e.status, message: autoleapErrorMessage(e.body, e.status) }))

@@ -3,12 +3,14 @@ import { autoleapConfig, type AutoleapConfig } from "../../config/autoleap.js"
 import type { AutoleapRateLimits } from "../../config/rateLimits.js"
 import { makeRequestCounter, type RequestCounts } from "../../http/counters.js"
 import { decodeResponse, formatIssuePath } from "../../http/decode.js"
-import { HttpStatusError } from "../../http/errors.js"
+import { HttpStatusError, NotSent } from "../../http/errors.js"
 import { currentHttpLog } from "../../http/log.js"
 import { makePacer, minuteWindowMs, SlidingWindowGate, type Pacer } from "../../http/pacer.js"
 import { dedupByIdAndUpdated, DEFAULT_OVERLAP_MS, pagedStream, updatedAtMost, windowStart } from "../../http/paging.js"
 import { makeRequester } from "../../http/requester.js"
-import { defaultRetryPolicy, type RetryPolicy } from "../../http/retry.js"
+import { defaultRetryPolicy, preflightRetryPolicy, type RetryPolicy } from "../../http/retry.js"
+import { failureReason } from "../../http/retryNotices.js"
+import { SettingRejected, unreachable } from "../../config/settingRejected.js"
 import { HttpTransport, type HttpMethod, type HttpRequest, type HttpResponse } from "../../http/transport.js"
 import { makeAutoleapAuth, type AuthFailure, type AutoleapTokens } from "./auth.js"
 import {
@@ -79,6 +81,8 @@ export interface AutoleapClientOptions {
   /** Default 3 h (documented). */
   readonly refreshTokenTtlMs?: number
   readonly retry?: Partial<RetryPolicy>
+  /** The retry policy of the preflight check (checkCompany); default `preflightRetryPolicy`. */
+  readonly preflightRetry?: Partial<RetryPolicy>
   /** Default 100, the API's maximum. */
   readonly pageSize?: number
   /** Overlap of incremental windows; default 2 min. */
@@ -92,8 +96,12 @@ export interface AutoleapClientService {
   readonly rateLimits: AutoleapRateLimits
   /** The partner's profile: the companies (and their locations) it may access. */
   readonly profile: Effect.Effect<AutoleapProfile, AutoleapError>
-  /** The configured company from the profile, or AutoleapCompanyUnavailable naming those that are reachable. */
-  readonly checkCompany: Effect.Effect<AutoleapCompany, AutoleapError | AutoleapCompanyUnavailable>
+  /**
+   * The preflight check: the configured company from the profile, or AutoleapCompanyUnavailable naming those that are
+   * reachable, or SettingRejected when nothing answers at the base URL or the credentials are refused (retried within
+   * ~15 s, not the mid-run budget).
+   */
+  readonly checkCompany: Effect.Effect<AutoleapCompany, AutoleapError | AutoleapCompanyUnavailable | SettingRejected>
   /** Every customer (or those in the window), each id once, oldest created first. */
   readonly customers: (query?: AutoleapListOptions) => Stream.Stream<AutoleapCustomer, AutoleapError>
   readonly vehicles: (query?: AutoleapVehicleListOptions) => Stream.Stream<AutoleapVehicle, AutoleapError>
@@ -145,6 +153,7 @@ export const make = (
       pacerFor: (method) => pacers.get(method)!,
       retryPolicy: { ...defaultRetryPolicy, ...options.retry }
     })
+    const preflightPolicy: RetryPolicy = { ...preflightRetryPolicy, ...options.preflightRetry }
     const timeoutMs = options.requestTimeoutMs ?? 30_000
     const pageSize = Math.min(AUTOLEAP_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? AUTOLEAP_MAX_PAGE_SIZE))
     const overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS
@@ -171,25 +180,48 @@ export const make = (
     })
 
     // A 401 with a token we believed valid: renew once (unless another fiber already did) and try again; a second 401 is final.
-    // `beforeSend` marks failures to get a token: the request itself never left (a write's loader must know that).
-    const authedAttempt = <E = AuthFailure>(req: HttpRequest, beforeSend: (e: AuthFailure) => E = (e) => e as E) =>
-      Effect.flatMap(Effect.mapError(auth.current, beforeSend), (tokens) =>
+    // A token that could not be had (login or refresh failed) means the request itself never left: NotSent, which the
+    // request's own retry policy may retry (the login does not retry on its own) and a write's loader knows was not applied.
+    const tokenOrNotSent = (req: HttpRequest) => (e: AuthFailure): AutoleapAuthError | NotSent =>
+      e instanceof AutoleapAuthError ? e : new NotSent({ method: req.method, path: req.url.pathname, cause: e })
+    const authedAttempt = (req: HttpRequest) =>
+      Effect.flatMap(Effect.mapError(auth.current, tokenOrNotSent(req)), (tokens) =>
         requester.attempt(withToken(req, tokens)).pipe(
           Effect.catchIf(
             (e): e is HttpStatusError => e instanceof HttpStatusError && e.status === 401,
-            () => Effect.flatMap(Effect.mapError(auth.renewAfter401(tokens.generation), beforeSend), (fresh) => requester.attempt(withToken(req, fresh)))
+            () => Effect.flatMap(Effect.mapError(auth.renewAfter401(tokens.generation), tokenOrNotSent(req)), (fresh) => requester.attempt(withToken(req, fresh)))
           )
         )
       )
 
-    const tokenFailureOfWrite = (method: string, path: string) => (e: AuthFailure): AutoleapAuthError | AutoleapWriteNotApplied =>
-      e instanceof AutoleapAuthError
-        ? e
-        : new AutoleapWriteNotApplied({ method, path, status: undefined, message: `not sent: no usable token (${e._tag})`, itemIndex: undefined, itemField: undefined })
+    /** What a failed preflight read says about the settings; undefined when it is not about them. */
+    const settingProblem = (e: AutoleapError): SettingRejected | undefined => {
+      if (e._tag === "TransportError" || e._tag === "TimeoutError") return unreachable("autoleap", "AUTOLEAP_BASE_URL", baseUrl, failureReason(e))
+      if (e._tag === "AutoleapAuthError") {
+        return new SettingRejected({
+          system: "autoleap",
+          variables: ["AUTOLEAP_PARTNER_ID", "AUTOLEAP_AUTH_KEY"],
+          message: `AUTOLEAP_PARTNER_ID / AUTOLEAP_AUTH_KEY were refused by AutoLeap (${e.status}: ${e.message}); check the partner id and the auth key`
+        })
+      }
+      if (e._tag === "AutoleapApiError" && e.status === 404) {
+        return new SettingRejected({
+          system: "autoleap",
+          variables: ["AUTOLEAP_BASE_URL"],
+          message: `AUTOLEAP_BASE_URL: ${baseUrl} answers, but not as the AutoLeap Partner API v2 (HTTP 404 for ${e.method} ${e.path}); check the URL (it ends in /v2)`
+        })
+      }
+      return undefined
+    }
 
-    const read = <A, I>(schema: Schema.Schema<A, I, never>, path: string, query?: Record<string, string | undefined>): Effect.Effect<A, AutoleapError> => {
+    const read = <A, I>(
+      schema: Schema.Schema<A, I, never>,
+      path: string,
+      query?: Record<string, string | undefined>,
+      policy?: RetryPolicy
+    ): Effect.Effect<A, AutoleapError> => {
       const req: HttpRequest = { method: "GET", url: urlOf(path, query), timeoutMs }
-      return requester.retryRead(authedAttempt(req), `GET ${path}`).pipe(
+      return requester.retryRead(authedAttempt(req), `GET ${path}`, policy).pipe(
         Effect.flatMap((response) => decodeResponse(schema, { api: "autoleap", method: "GET", path: req.url.pathname }, response)),
         Effect.mapError(toAutoleapError)
       )
@@ -244,18 +276,23 @@ export const make = (
       Effect.map((r) => r.data)
     )
 
-    const checkCompany = Effect.flatMap(profile, (p) => {
-      const company = p.companies.find((c) => c.companyId === config.companyId)
-      if (company !== undefined) return Effect.succeed(company)
-      const available = p.companies.map((c) => c.companyId)
-      return Effect.fail(
-        new AutoleapCompanyUnavailable({
-          companyId: config.companyId,
-          available,
-          message: `AUTOLEAP_COMPANY_ID ${config.companyId} is not reachable with this partner account (reachable: ${available.join(", ") || "none"})`
-        })
-      )
-    })
+    // The first call of a run, with the preflight policy: a wrong URL or refused credentials are told within seconds,
+    // naming the variables to fix.
+    const checkCompany = read(AutoleapProfileResponse, "/partners/profile", undefined, preflightPolicy).pipe(
+      Effect.mapError((e) => settingProblem(e) ?? e),
+      Effect.flatMap(({ data: p }) => {
+        const company = p.companies.find((c) => c.companyId === config.companyId)
+        if (company !== undefined) return Effect.succeed(company)
+        const available = p.companies.map((c) => c.companyId)
+        return Effect.fail(
+          new AutoleapCompanyUnavailable({
+            companyId: config.companyId,
+            available,
+            message: `AUTOLEAP_COMPANY_ID ${config.companyId} is not reachable with this partner account (reachable: ${available.join(", ") || "none"})`
+          })
+        )
+      })
+    )
 
     const bulkWrite = <A, I>(method: "POST" | "PUT" | "PATCH", path: string, bodySchema: Schema.Schema<A, I, never>, entity: "customers" | "vehicles") =>
       (items: ReadonlyArray<unknown>): Effect.Effect<AutoleapWriteResult, AutoleapWriteError> =>
@@ -280,8 +317,8 @@ export const make = (
           const startedAt = new Date(yield* Clock.currentTimeMillis)
           const req: HttpRequest = { method, url: urlOf(path), json: encoded, timeoutMs }
           const response: HttpResponse = yield* requester
-            .retryWrite(authedAttempt(req, tokenFailureOfWrite(method, req.url.pathname)), `${method} ${path}`)
-            .pipe(Effect.mapError((e) => (e instanceof AutoleapWriteNotApplied ? e : toAutoleapWriteError(e))))
+            .retryWrite(authedAttempt(req), `${method} ${path}`)
+            .pipe(Effect.mapError(toAutoleapWriteError))
           // A 2xx means applied, whatever the body says; an odd body is logged, not turned into a failure.
           const decoded = yield* decodeResponse(AutoleapBulkSuccess, { api: "autoleap", method, path: req.url.pathname }, response).pipe(Effect.option)
           return { message: Option.getOrUndefined(decoded)?.message ?? undefined, count: items.length, startedAt }

@@ -1,5 +1,6 @@
 import { Data, Schema } from "effect"
-import { DecodeError, HttpStatusError, TimeoutError, TransportError } from "../../http/errors.js"
+import { DecodeError, HttpStatusError, NotSent, TimeoutError, TransportError } from "../../http/errors.js"
+import { failureReason } from "../../http/retryNotices.js"
 import { AutoleapErrorEnvelope } from "./schema.js"
 
 /** A non-2xx answer to a read, with the human message of AutoLeap's `{ success: false, error }` envelope. */
@@ -69,7 +70,9 @@ export const parseItemReference = (message: string): { readonly itemIndex: numbe
 }
 
 /** A failed read, in AutoLeap's terms. */
-export const toAutoleapError = (error: HttpStatusError | TransportError | TimeoutError | DecodeError | AutoleapAuthError): AutoleapError => {
+export const toAutoleapError = (error: HttpStatusError | TransportError | TimeoutError | DecodeError | AutoleapAuthError | NotSent): AutoleapError => {
+  // The login a read needed failed: that failure is what the caller must hear about.
+  if (error instanceof NotSent) return toAutoleapError(error.cause)
   if (error instanceof HttpStatusError) {
     const message = autoleapErrorMessage(error.body, error.status)
     return error.status === 401
@@ -80,13 +83,11 @@ export const toAutoleapError = (error: HttpStatusError | TransportError | Timeou
 }
 
 /** A failed write, by outcome: not applied (4xx, never sent) or unknown (5xx, timeout, lost connection). */
-export const toAutoleapWriteError = (
-  error: HttpStatusError | TransportError | TimeoutError | AutoleapAuthError | DecodeError
-): AutoleapWriteError => {
+export const toAutoleapWriteError = (error: HttpStatusError | TransportError | TimeoutError | AutoleapAuthError | NotSent): AutoleapWriteError => {
   if (error instanceof AutoleapAuthError) return error
-  // Only the login or refresh answer is decoded before a write is sent: an unreadable one means the write never left.
-  if (error instanceof DecodeError) {
-    return new AutoleapWriteNotApplied({ method: error.method, path: error.path, status: undefined, message: `auth answer unreadable at ${error.failedPath}: ${error.message}`, itemIndex: undefined, itemField: undefined })
+  // No usable token (login or refresh failed, after the write's retries): the write never left.
+  if (error instanceof NotSent) {
+    return new AutoleapWriteNotApplied({ method: error.method, path: error.path, status: undefined, message: `not sent: no usable token (${failureReason(error.cause)})`, itemIndex: undefined, itemField: undefined })
   }
   if (error instanceof HttpStatusError) {
     const message = autoleapErrorMessage(error.body, error.status)

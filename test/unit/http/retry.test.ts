@@ -67,4 +67,22 @@ describe("retry policy", () => {
       expect(attempts).toBe(1)
     })
   )
+
+  it.effect("with maxElapsedMs no retry starts past the budget, and the last wait is cut to end by it", () =>
+    Effect.gen(function* () {
+      const budgeted = { maxRetries: 100, baseDelayMs: 1_000, maxDelayMs: 4_000, maxRetryAfterMs: 60_000, maxElapsedMs: 10_000 }
+      const attemptsAt: Array<number> = []
+      const attempt = Effect.flatMap(Clock.currentTimeMillis, (t) => {
+        attemptsAt.push(t)
+        return Effect.fail(status(503, 4_000))
+      })
+      const start = yield* Clock.currentTimeMillis
+      const schedule = retrySchedule(budgeted, { isRetryable: isTransientHttpError, retryAfterMs: (e: HttpStatusError) => e.retryAfterMs, onRetry: () => Effect.void }, start)
+      const fiber = yield* Effect.fork(Effect.either(Effect.retry(attempt, schedule)))
+      for (let i = 0; i < 1_000 && fiber.unsafePoll() === null; i++) yield* TestClock.adjust("100 millis")
+      expect((yield* Fiber.join(fiber))._tag).toBe("Left")
+      // Waits of 4 s from t = 0: attempts at 0, 4, 8, and one at 10 s (the wait cut from 4 s to 2 s); none after.
+      expect(attemptsAt.map((t) => t - start)).toEqual([0, 4_000, 8_000, 10_000])
+    })
+  )
 })
