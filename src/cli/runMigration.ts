@@ -193,15 +193,17 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
       const startedAt = Option.match(yield* store.run(runId), { onNone: () => new Date().toISOString(), onSome: (r) => r.startedAt })
       const services = { gateways, state, ctx, progress, say: (line: string) => Effect.zipRight(Effect.sync(() => say(line)), Effect.logInfo(line)) }
 
-      /** A run that stops early still leaves its report (what it did so far) and says how to go on. */
-      const stopEarly = (status: "interrupted" | "failed", message: string) =>
+      /** A run that stops early still leaves its report (what it did so far); the line it returns says how to go on. */
+      const stopEarly = (status: "interrupted" | "failed", message: string, resumable = true) =>
         Effect.gen(function* () {
           yield* reportFromStore(services, migrateReportScope({ runId, startedAt }, options, { customers: 0, vehicles: 0 }, null), status).pipe(
             Effect.tap((partial) => writeRunReport(reportDir, partial.report, partial.actions)),
             Effect.tap((partial) => state.finishRun(runId, { status, report: partial.report, error: message })),
             Effect.ignore
           )
-          say(`run ${runId} ${status === "interrupted" ? "interrupted" : "stopped"}: ${message}; 'shopbridge resume ${runId}' continues it (report: ${reportDir})`)
+          return resumable
+            ? `run ${runId} ${status === "interrupted" ? "interrupted" : "stopped"}: ${message}; 'shopbridge resume ${runId}' continues it (report: ${reportDir})`
+            : `run ${runId} stopped before reading anything: ${message}`
         })
 
       // Ctrl-C interrupts the whole program: the group in flight finishes (it is uninterruptible), then the run is marked.
@@ -210,7 +212,7 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
         apply === null
           ? runMigrate(services, options, { runId, startedAt })
           : runApply(services, { ...options, ...apply }, { runId, startedAt, resumed: request.resumeRunId !== undefined })
-      const exit = yield* Effect.exit(carryOut.pipe(Effect.onInterrupt(() => stopEarly("interrupted", "interrupted (Ctrl-C)"))))
+      const exit = yield* Effect.exit(carryOut.pipe(Effect.onInterrupt(() => Effect.map(stopEarly("interrupted", "interrupted (Ctrl-C)"), say))))
       if (!options.dryRun) yield* state.setTagColors([...palette].map(([name, color]) => ({ name, color })))
       if (Exit.isSuccess(exit)) {
         const { report, actions } = exit.value
@@ -221,9 +223,11 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
         return report
       }
       if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
-      const message = Option.match(Cause.failureOption(exit.cause), { onNone: () => Cause.pretty(exit.cause), onSome: (e) => e.message })
-      yield* stopEarly("failed", message)
-      return yield* Effect.fail(new AbortedError({ message: `run ${runId} stopped: ${message}` }))
+      const failure = Cause.failureOption(exit.cause)
+      const message = Option.match(failure, { onNone: () => Cause.pretty(exit.cause), onSome: (e) => e.message })
+      // Printed once, by bin.ts; without the resume hint when the preflight refused a setting (nothing was read).
+      const beforeReading = Option.exists(failure, (e) => e._tag === "RunAborted" && e.beforeReading === true)
+      return yield* Effect.fail(new AbortedError({ message: yield* stopEarly("failed", message, !beforeReading) }))
     }).pipe(
       Effect.scoped,
       Effect.provide(
