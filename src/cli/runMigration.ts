@@ -3,7 +3,7 @@
  * read or written), then the state file, the run lock, the clients and the pipeline; the report files and the exit code
  * last. Shared by `migrate`, `resume` and `demo`.
  */
-import { Cause, ConfigError, Console, Effect, Exit, Layer, Logger, LogLevel, Option } from "effect"
+import { Cause, ConfigError, Console, Effect, Exit, Layer, Logger, LogLevel, Option, Schedule } from "effect"
 import { createWriteStream, mkdirSync } from "node:fs"
 import { hostname } from "node:os"
 import * as path from "node:path"
@@ -15,24 +15,55 @@ import type { Entity } from "../domain/entity.js"
 import { makeMappingContext, paletteFromMapping, type Mapping, type TagPalette } from "../mapping/index.js"
 import { runApply } from "../pipeline/apply.js"
 import { migrateReportScope, runMigrate, type MigrateOptions } from "../pipeline/migrate.js"
-import { reportFromStore } from "../pipeline/runReport.js"
+import type { RunAborted } from "../pipeline/errors.js"
+import type { Direction } from "../pipeline/plan.js"
+import { reportFromStore, type ReportScope } from "../pipeline/runReport.js"
+import type { StageServices } from "../pipeline/stage.js"
 import { autogmsGateway } from "../pipeline/systems/autogms.js"
 import { autoleapGateway } from "../pipeline/systems/autoleap.js"
-import { needsReview, renderTerminalSummary, writeRunReport, type RunReport } from "../report/index.js"
+import { needsReview, renderTerminalSummary, writeRunReport, type RunActions, type RunReport } from "../report/index.js"
 import * as AutogmsClient from "../sources/autogms/index.js"
 import * as AutoleapClient from "../sources/autoleap/index.js"
-import { newRunId, StateStore, type PairState, type ShopPair } from "../state/index.js"
+import { newRunId, StateStore, type PairState, type ShopPair, type StateError, type StateLocked } from "../state/index.js"
 import { AbortedError, ExitCode, UsageError } from "./exit.js"
 import * as Progress from "./progress.js"
 
-/** What a run needs to be started again by `resume`: everything but secrets (those come from the environment). */
-export interface StoredMigrateOptions extends MigrateOptions {
+/** What every run keeps to be started again by `resume`: everything but secrets (those come from the environment). */
+export interface StoredRunOptions {
+  readonly dryRun: boolean
   readonly includeArchived: boolean
   readonly mappingPath: string | null
   readonly runsDir: string
+}
+
+export interface StoredMigrateOptions extends MigrateOptions, StoredRunOptions {
   /** `apply`: the dry run whose plan this run writes (absent for a plain migration). */
   readonly apply?: { readonly planOf: string; readonly strict: boolean } | null
 }
+
+/** What differs between the commands that run the pipeline: their stages, and how they are stored and reported. */
+export interface RunKind {
+  readonly command: "migrate" | "sync"
+  readonly directions: ReadonlyArray<Direction>
+  readonly options: StoredRunOptions
+  readonly carryOut: (services: StageServices, run: { readonly runId: string; readonly startedAt: string; readonly resumed: boolean }) => Effect.Effect<
+    { readonly report: RunReport; readonly actions: RunActions },
+    RunAborted | StateError | StateLocked
+  >
+  /** For a run that stops early: what its report covers. */
+  readonly partialScope: (run: { readonly runId: string; readonly startedAt: string }) => ReportScope
+}
+
+const migrationKind = (options: StoredMigrateOptions): RunKind => ({
+  command: "migrate",
+  directions: [{ from: options.from, to: options.to }],
+  options,
+  carryOut: (services, run) =>
+    options.apply === undefined || options.apply === null
+      ? runMigrate(services, options, run)
+      : runApply(services, { ...options, ...options.apply }, run),
+  partialScope: (run) => migrateReportScope(run, options, { customers: 0, vehicles: 0 }, null)
+})
 
 export interface RunRequest {
   readonly options: StoredMigrateOptions
@@ -43,6 +74,8 @@ export interface RunRequest {
   readonly clientOptions?: { readonly autoleap?: AutoleapClient.AutoleapClientOptions; readonly autogms?: AutogmsClient.AutogmsClientOptions }
   /** `apply`: the shop pair of the dry run; the environment must name the same one. */
   readonly planPair?: ShopPair
+  /** Wait (up to the given time) for another run of the shop pair to end instead of failing at once. */
+  readonly waitForLock?: { readonly maxWaitMs: number }
   /** Where the one-line messages go (stderr by default). */
   readonly say?: (line: string) => void
 }
@@ -97,7 +130,7 @@ interface Prepared {
 }
 
 /** Everything that can be wrong before anything is read or written: exit 2. */
-const prepare = (options: StoredMigrateOptions): Effect.Effect<Prepared, UsageError> =>
+const prepare = (options: StoredRunOptions): Effect.Effect<Prepared, UsageError> =>
   Effect.gen(function* () {
     const configs = yield* Effect.all({ autoleap: autoleapConfig, autogms: autogmsConfig }).pipe(Effect.mapError(configError))
     const loaded = yield* loadMappingFile(options.mappingPath ?? undefined).pipe(Effect.mapError((e) => new UsageError({ message: e.message })))
@@ -144,11 +177,20 @@ export interface RunOutcome {
   readonly exitCode: number
 }
 
-/** Runs (or resumes) one migration. Fails with UsageError (exit 2) or AbortedError (exit 3). */
+/** Runs (or resumes) one migration, or applies a dry run's plan. Fails with UsageError (exit 2) or AbortedError (exit 3). */
 export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome, UsageError | AbortedError> =>
+  executeRun({ ...request, kind: migrationKind(request.options) })
+
+export interface RunKindRequest extends Omit<RunRequest, "options"> {
+  readonly kind: RunKind
+}
+
+/** Runs (or resumes) one run of any kind: configuration, state, lock, clients, the kind's stages, report, exit code. */
+export const executeRun = (request: RunKindRequest): Effect.Effect<RunOutcome, UsageError | AbortedError> =>
   Effect.gen(function* () {
     const say = request.say ?? ((line: string) => process.stderr.write(`${line}\n`))
-    const { options } = request
+    const { kind } = request
+    const options = kind.options
     const prepared = yield* prepare(options)
     if (request.planPair !== undefined && (request.planPair.autoleapCompanyId !== prepared.autoleap.companyId || request.planPair.autogmsGarageId !== prepared.autogms.garageId)) {
       const pair = request.planPair
@@ -167,16 +209,14 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
       const state = yield* store.pair({ autoleapCompanyId: prepared.autoleap.companyId, autogmsGarageId: prepared.autogms.garageId })
       const staleAfter = (yield* lockHolderIsDead(state)) ? 0 : undefined
       // The heartbeat interval is set on its own: a takeover's zero staleness must not make it spin.
-      yield* state.withRunLock({ runId, heartbeatEvery: "20 seconds", ...(staleAfter === undefined ? {} : { staleAfter }) })
+      const lock = state.withRunLock({ runId, heartbeatEvery: "20 seconds", ...(staleAfter === undefined ? {} : { staleAfter }) })
+      // A run started by a webhook waits for the one in progress instead of failing (a scheduled one fails and retries).
+      yield* request.waitForLock === undefined
+        ? lock
+        : lock.pipe(Effect.retry({ while: (e) => e._tag === "StateLocked", schedule: Schedule.spaced("1 second"), times: Math.ceil(request.waitForLock.maxWaitMs / 1000) }))
       if (request.resumeRunId !== undefined) yield* state.resumeRun(runId)
       else {
-        yield* state.startRun({
-          runId,
-          command: "migrate",
-          directions: [{ from: options.from, to: options.to }],
-          options,
-          dryRun: options.dryRun
-        })
+        yield* state.startRun({ runId, command: kind.command, directions: kind.directions, options, dryRun: options.dryRun })
       }
 
       // Tag colours: what earlier runs learnt, over the mapping file's seed; learnt colours are kept for the next run.
@@ -191,12 +231,14 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
         autogms: autogmsGateway(autogmsClient, ctx)
       }
       const startedAt = Option.match(yield* store.run(runId), { onNone: () => new Date().toISOString(), onSome: (r) => r.startedAt })
-      const services = { gateways, state, ctx, progress, say: (line: string) => Effect.zipRight(Effect.sync(() => say(line)), Effect.logInfo(line)) }
+      // Lines go above the progress bars (a terminal's bars would tear them), unless the caller takes them.
+      const tell = (line: string) => (request.say === undefined ? progress.log(line) : Effect.sync(() => say(line)))
+      const services = { gateways, state, ctx, progress, say: (line: string) => Effect.zipRight(tell(line), Effect.logInfo(line)) }
 
       /** A run that stops early still leaves its report (what it did so far); the line it returns says how to go on. */
       const stopEarly = (status: "interrupted" | "failed", message: string, resumable = true) =>
         Effect.gen(function* () {
-          yield* reportFromStore(services, migrateReportScope({ runId, startedAt }, options, { customers: 0, vehicles: 0 }, null), status).pipe(
+          yield* reportFromStore(services, kind.partialScope({ runId, startedAt }), status).pipe(
             Effect.tap((partial) => writeRunReport(reportDir, partial.report, partial.actions)),
             Effect.tap((partial) => state.finishRun(runId, { status, report: partial.report, error: message })),
             Effect.ignore
@@ -207,11 +249,7 @@ export const executeMigration = (request: RunRequest): Effect.Effect<RunOutcome,
         })
 
       // Ctrl-C interrupts the whole program: the group in flight finishes (it is uninterruptible), then the run is marked.
-      const apply = options.apply ?? null
-      const carryOut =
-        apply === null
-          ? runMigrate(services, options, { runId, startedAt })
-          : runApply(services, { ...options, ...apply }, { runId, startedAt, resumed: request.resumeRunId !== undefined })
+      const carryOut = kind.carryOut(services, { runId, startedAt, resumed: request.resumeRunId !== undefined })
       const exit = yield* Effect.exit(carryOut.pipe(Effect.onInterrupt(() => Effect.map(stopEarly("interrupted", "interrupted (Ctrl-C)"), say))))
       if (!options.dryRun) yield* state.setTagColors([...palette].map(([name, color]) => ({ name, color })))
       if (Exit.isSuccess(exit)) {

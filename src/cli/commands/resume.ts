@@ -5,6 +5,7 @@ import { StateStore, type Run } from "../../state/index.js"
 import { setExitCode, UsageError, type ExitCode } from "../exit.js"
 import { stateOption } from "../options.js"
 import { executeMigration, type StoredMigrateOptions } from "../runMigration.js"
+import { executeSync, type StoredSyncOptions } from "../runSync.js"
 
 const resumable = (run: Run): boolean => !run.dryRun && (run.status === "interrupted" || run.status === "failed" || run.status === "running")
 
@@ -36,8 +37,10 @@ export const resumeCommand = Command.make(
   ({ runId, state }) =>
     Effect.gen(function* () {
       const run = yield* findRun(state, runId)
-      if (run.command !== "migrate") return yield* Effect.fail(new UsageError({ message: `run ${run.id} is a ${run.command} run; run '${run.command}' again instead` }))
-      const outcome = yield* executeMigration({ options: run.options as StoredMigrateOptions, statePath: state, resumeRunId: run.id })
+      const outcome =
+        run.command === "sync"
+          ? yield* executeSync({ options: run.options as StoredSyncOptions, statePath: state, resumeRunId: run.id })
+          : yield* executeMigration({ options: run.options as StoredMigrateOptions, statePath: state, resumeRunId: run.id })
       yield* setExitCode(outcome.exitCode as ExitCode)
     })
 ).pipe(Command.withDescription("finish an interrupted run (default: the latest)"))
