@@ -1,8 +1,10 @@
 import { Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
+import { renameSync, rmSync, writeFileSync } from "node:fs"
 import { DatasetLoadError } from "../../sim/fixtures/load.js"
 import { exportLines, startSandbox, type Sandbox } from "../../sim/sandbox.js"
 import { AbortedError, ExitCode, setExitCode, UsageError } from "../exit.js"
+import * as StopWithParent from "../stopWithParent.js"
 
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, " ")
 
@@ -30,27 +32,56 @@ const acquireSandbox = (seed: string, autoleapPort: number, autogmsPort: number)
     (sandbox: Sandbox) => Effect.promise(() => sandbox.close())
   )
 
+/**
+ * The export lines in `path`, written whole (a temporary file renamed into place, so a shell waiting for the file never
+ * reads half of it) and removed when the sandbox stops, so a stale file never points at servers that are gone.
+ */
+const acquireEnvFile = (path: string, lines: string) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        const temporary = `${path}.${process.pid}.tmp`
+        writeFileSync(temporary, `${lines}\n`, { mode: 0o600 })
+        renameSync(temporary, path)
+      },
+      catch: (error) => new UsageError({ message: `--write-env ${path}: cannot write it (${oneLine(error instanceof Error ? error.message : String(error))})` })
+    }),
+    () => Effect.sync(() => rmSync(path, { force: true }))
+  )
+
 export const sandboxCommand = Command.make(
   "sandbox",
   {
     seed: Options.text("seed").pipe(Options.withDefault("small"), Options.withDescription("small | large | DIR")),
     autoleapPort: Options.integer("autoleap-port").pipe(Options.withDefault(0)),
-    autogmsPort: Options.integer("autogms-port").pipe(Options.withDefault(0))
+    autogmsPort: Options.integer("autogms-port").pipe(Options.withDefault(0)),
+    // Not --env-file: Node 20 takes that for its own option even after the script name, and exits 9 before we start.
+    envFile: Options.text("write-env").pipe(
+      Options.withPseudoName("FILE"),
+      Options.optional,
+      Options.withDescription(
+        "also write the export lines to FILE once both simulators listen (removed when the sandbox stops), for a shell that runs the sandbox in the background: set -a; . ./FILE; set +a"
+      )
+    )
   },
-  ({ seed, autoleapPort, autogmsPort }) =>
+  ({ seed, autoleapPort, autogmsPort, envFile }) =>
     Effect.gen(function* () {
       if (seed.trim().length === 0) return yield* new UsageError({ message: "--seed must be small, large or a dataset folder" })
       yield* checkPort("autoleap-port", autoleapPort)
       yield* checkPort("autogms-port", autogmsPort)
       const sandbox = yield* acquireSandbox(seed, autoleapPort, autogmsPort)
+      if (Option.isSome(envFile)) yield* acquireEnvFile(envFile.value, exportLines(sandbox.env))
       yield* Effect.sync(() => {
         process.stdout.write(`${exportLines(sandbox.env)}\n`)
         process.stderr.write(
           `shopbridge sandbox: serving AutoLeap at ${sandbox.autoleap.baseUrl} and autoGMS at ${sandbox.autogms.baseUrl} ` +
-            `(seed ${seed}); press Ctrl-C to stop\n`
+            `(seed ${seed})${Option.isSome(envFile) ? `, variables in ${envFile.value}` : ""}; press Ctrl-C to stop\n`
         )
       })
-      // Stopping the sandbox is how it is meant to end: interruption (Ctrl-C, SIGTERM) exits 0 once the scope has closed both servers.
-      return yield* Effect.never.pipe(Effect.onInterrupt(() => setExitCode(ExitCode.ok)))
+      // Stopping the sandbox is how it is meant to end: interruption (Ctrl-C, SIGTERM) exits 0 once the scope has closed
+      // both servers. So does the end of the process that started it (no server left orphaned when `npx` is killed).
+      const reason = yield* Effect.race(StopWithParent.parentGone, StopWithParent.hangup).pipe(Effect.onInterrupt(() => setExitCode(ExitCode.ok)))
+      yield* Effect.sync(() => void process.stderr.write(`shopbridge sandbox: stopping: ${reason}\n`))
+      yield* setExitCode(ExitCode.ok)
     }).pipe(Effect.scoped)
 ).pipe(Command.withDescription("local simulators of both APIs"))
