@@ -1,5 +1,6 @@
 import { Command } from "@effect/cli"
 import { applyCommand } from "./commands/apply.js"
+import { conflictsCommand } from "./commands/conflicts.js"
 import { demoCommand } from "./commands/demo.js"
 import { mappingCommand } from "./commands/mapping.js"
 import { migrateCommand } from "./commands/migrate.js"
@@ -11,7 +12,7 @@ import { syncCommand } from "./commands/sync.js"
 import { withTerminalAwareConsole } from "./terminalConsole.js"
 
 export const shopbridge = Command.make("shopbridge").pipe(
-  Command.withSubcommands([migrateCommand, applyCommand, syncCommand, resumeCommand, runsCommand, reportCommand, sandboxCommand, demoCommand, mappingCommand])
+  Command.withSubcommands([migrateCommand, applyCommand, syncCommand, conflictsCommand, resumeCommand, runsCommand, reportCommand, sandboxCommand, demoCommand, mappingCommand])
 )
 
 const run = Command.run(shopbridge, { name: "shopbridge", version: "0.1.0" })

@@ -240,7 +240,9 @@ const classifyChunk = (
       const update = updateRow(services, reader, runId, {
         direction, entity, source, sourceHash: row.hash, link, current, currentHash: otherRow?.hash ?? sideOf(link, other).seen, targetSidecar, record: source.record
       })
-      if (update !== null) out.rows.push(update)
+      // Nothing to write: the other side already holds it. Remember this version as seen.
+      if (update === null) out.seen.push({ entity, autoleapId: link.autoleapId, autogmsId: link.autogmsId, [direction.from]: { seen: row.hash } })
+      else out.rows.push(update)
       continue
     }
     // Changed on both sides: merged once, from AutoLeap's side when both directions run.
@@ -261,7 +263,8 @@ const classifyChunk = (
         autoleapVersion: al,
         autogmsVersion: ag,
         fields,
-        resolution: open ? "open" : merged.conflicts[0]?.resolution === "autogms" ? "autogms" : "autoleap"
+        resolution: open ? "open" : merged.conflicts[0]?.resolution === "autogms" ? "autogms" : "autoleap",
+        base
       })
     }
     const conflict = merged.conflicts.length === 0 ? null : { fields, resolution: open ? "awaiting review" : `${resolution} kept` }
@@ -282,6 +285,49 @@ const classifyChunk = (
   }
   return out
 }
+
+/**
+ * Conflicts a person settled (`conflicts resolve`): the chosen side's values of the conflicting fields are written to
+ * the other side, over the version the conflict recorded there (or the one this run read, if newer).
+ */
+const planResolutions = (services: StageServices, runId: string, options: SyncOptions, entity: Entity, changes: Changes) =>
+  Effect.gen(function* () {
+    const { state } = services
+    const settled = (yield* state.conflictsToApply).filter((c) => c.entity === entity && c.resolution !== "open")
+    const applied: Array<number> = []
+    for (const conflict of settled) {
+      const take: SystemName = conflict.resolution === "autogms" ? "autogms" : "autoleap"
+      const direction: Direction = { from: take, to: otherSystem(take) }
+      if (!options.directions.some((d) => d.from === direction.from)) continue
+      const row = yield* state.read("plan a settled conflict", (reader) => {
+        const takeId = take === "autoleap" ? conflict.autoleapId : conflict.autogmsId
+        const link = reader.link(entity, take, takeId)
+        if (link === undefined) return null
+        const chosen = (take === "autoleap" ? conflict.autoleapVersion : conflict.autogmsVersion) as ModelRecord
+        const recorded = (take === "autoleap" ? conflict.autogmsVersion : conflict.autoleapVersion) as ModelRecord
+        const otherSnapshot = changes[direction.to][entity]
+        const fresh = otherSnapshot === undefined ? undefined : reader.snapshots.byId(otherSnapshot, idOn(link, direction.to))
+        const current = fresh === undefined ? recorded : mappedOf<ModelRecord>(fresh).record
+        const picked: Record<string, unknown> = { ...current, source: chosen.source }
+        for (const field of conflict.fields) picked[field] = (chosen as unknown as Record<string, unknown>)[field]
+        return updateRow(services, reader, runId, {
+          direction,
+          entity,
+          source: { record: chosen, sidecar: sidecarOf(link, take) ?? { system: take, kept: {}, withheld: {} }, warnings: [], problems: [] },
+          sourceHash: sideOf(link, take).seen ?? "",
+          link,
+          current,
+          currentHash: fresh?.hash ?? sideOf(link, direction.to).seen,
+          targetSidecar: fresh === undefined ? sidecarOf(link, direction.to) : mappedOf<ModelRecord>(fresh).sidecar,
+          record: picked as unknown as ModelRecord,
+          conflict: { fields: conflict.fields, resolution: `${take} kept (settled by a person)` }
+        })
+      })
+      if (row !== null) yield* state.recordPlan(runId, [row])
+      applied.push(conflict.id)
+    }
+    return applied
+  })
 
 /** Plans one direction of one entity from the source side's changes. */
 const planDirection = (services: StageServices, runId: string, options: SyncOptions, direction: Direction, entity: Entity, changes: Changes) =>
@@ -346,11 +392,12 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
     }
 
     // ── plan: customers first (vehicles need their owners), each direction from its source's changes ──────────────
+    const settledConflicts: Array<number> = []
     for (const entity of options.entities) {
-      for (const direction of options.directions) {
-        yield* state.clearOpenPlan(runId, direction.from, entity)
-        yield* planDirection(services, runId, options, direction, entity, changes)
-      }
+      // A resumed sync plans again what it has not carried out; a merge plans both directions at once, so clear first.
+      for (const direction of options.directions) yield* state.clearOpenPlan(runId, direction.from, entity)
+      for (const direction of options.directions) yield* planDirection(services, runId, options, direction, entity, changes)
+      settledConflicts.push(...(yield* planResolutions(services, runId, options, entity, changes)))
     }
     const open = yield* state.read("count planned writes", (reader) => reader.plan.openWrites(runId))
     const writes = open.reduce((n, w) => n + w.count, 0)
@@ -361,6 +408,7 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
       for (const entity of options.entities) {
         for (const direction of options.directions) yield* loadEntityStage(services, runId, direction, entity)
       }
+      yield* state.markConflictsApplied(settledConflicts, runId)
     }
     const moves: Array<CursorMove> = []
     for (const c of cursors) {

@@ -92,6 +92,9 @@ export interface PairState {
   readonly recordConflicts: (conflicts: ReadonlyArray<ConflictInput>, runId?: string) => Effect.Effect<ReadonlyArray<number>, StateError>
   readonly resolveConflict: (id: number, resolution: Exclude<ConflictResolution, "open">) => Effect.Effect<boolean, StateError>
   readonly conflicts: (filter?: { readonly runId?: string; readonly openOnly?: boolean }) => Effect.Effect<ReadonlyArray<Conflict>, StateError>
+  /** Conflicts a person settled that no sync has written yet. */
+  readonly conflictsToApply: Effect.Effect<ReadonlyArray<Conflict>, StateError>
+  readonly markConflictsApplied: (ids: ReadonlyArray<number>, runId: string) => Effect.Effect<void, StateError>
 
   // snapshots and plans (the staged pipeline)
   /** A fresh snapshot of one system's entity for a run (one a resumed run took before is replaced). */
@@ -357,6 +360,8 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
       resolveConflict: (id, resolution) =>
         Effect.flatMap(isoNow, (now) => write("resolve conflict", () => conflictsT.resolve(pairId, id, resolution, now))),
       conflicts: (filter) => attempt("read conflicts", () => conflictsT.list(pairId, filter ?? {})),
+      conflictsToApply: attempt("read settled conflicts", () => conflictsT.toApply(pairId)),
+      markConflictsApplied: (ids, runId) => write("mark conflicts applied", () => conflictsT.markApplied(ids, runId)),
 
       beginSnapshot: (runId, system, entity, full = true) =>
         Effect.flatMap(isoNow, (now) => write("begin snapshot", () => snapshotsT.begin(pairId, runId, system, entity, now, full))),

@@ -248,6 +248,8 @@ export interface ConflictInput {
   readonly autogmsVersion: unknown
   readonly fields: ReadonlyArray<string>
   readonly resolution: ConflictResolution
+  /** The last-synced version both sides changed from (the base of the merge). */
+  readonly base?: unknown
 }
 
 export interface Conflict extends ConflictInput {

@@ -1,0 +1,184 @@
+/**
+ * `shopbridge sync` after a migration, black-box: the built CLI against the simulators on the curated fixtures. Edits
+ * are made as users of each system would make them (the simulators' edit hooks and API), then the sides are compared.
+ */
+import { readdirSync } from "node:fs"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import {
+  describeRun,
+  ensureBuilt,
+  killAll,
+  migrate,
+  readActions,
+  readReport,
+  runCli,
+  runIdFrom,
+  snapshot,
+  spawnCli,
+  startWorld,
+  waitFor,
+  writesIn,
+  type CliResult,
+  type World
+} from "./migrateHarness.js"
+
+type Rec = Record<string, unknown>
+
+const sync = (world: World, extra: ReadonlyArray<string> = []): Promise<CliResult> =>
+  runCli(["sync", "--state", world.state, "--runs-dir", world.runsDir, ...extra], { env: world.env, cwd: world.dir })
+
+const expectDone = (result: CliResult) => expect([0, 1], describeRun(result)).toContain(result.code)
+
+/** A migrated world, then one sync so both sides hold each other's records and every cursor is set. */
+const migratedWorld = async (): Promise<World> => {
+  const world = await startWorld({ seed: "small" })
+  expectDone(await migrate(world, "autoleap", "autogms").done)
+  expectDone(await sync(world))
+  return world
+}
+
+const autogmsCustomer = (world: World, id: string): Rec | undefined => snapshot(world, "autogms").customers.find((c) => c["id"] === id)
+const autoleapCustomer = (world: World, id: string): Rec | undefined => snapshot(world, "autoleap").customers.find((c) => c["customerId"] === id)
+
+/** Requests other than authentication, per simulator, since `before`. */
+const dataRequests = (world: World, system: "autoleap" | "autogms", before: Readonly<Record<string, number>>): number =>
+  Object.entries(world.sandbox[system].stats().byEndpoint)
+    .filter(([endpoint]) => !/login|logout|refresh|token/i.test(endpoint))
+    .reduce((n, [endpoint, count]) => n + count - (before[endpoint] ?? 0), 0)
+
+/** Run folders are named by sortable run ids: the first is the migration's. */
+const listRuns = (dir: string): Array<string> => readdirSync(dir).filter((d) => /^\d{8}T\d{6}Z-/.test(d)).sort()
+
+/** Customers the migration created: AutoLeap id → the autoGMS id it became. */
+const createdCustomers = (world: World) =>
+  readActions(world.runsDir, listRuns(world.runsDir)[0] ?? "").filter((a) => a.entity === "customers" && a.action === "create" && a.targetId !== "")
+
+const migratedPair = (world: World, index = 0): { readonly autoleapId: string; readonly autogmsId: string } => {
+  const created = createdCustomers(world)[index]
+  if (created === undefined) throw new Error(`the migration created fewer than ${index + 1} customers`)
+  return { autoleapId: created.sourceId, autogmsId: created.targetId }
+}
+
+describe("shopbridge sync", () => {
+  let world: World | undefined
+  beforeAll(ensureBuilt, 180_000)
+  afterEach(async () => {
+    await world?.close()
+    world = undefined
+  })
+  afterAll(killAll)
+
+  it("edits on either side reach the other, a second sync writes nothing, an idle sync makes at most 4 data requests per entity per side", async () => {
+    world = await migratedWorld()
+    const { autoleapId, autogmsId } = migratedPair(world)
+    const quiet = await sync(world)
+    expectDone(quiet)
+    expect(quiet.stderr).toContain("nothing to do")
+
+    const al = { ...world.sandbox.autoleap.stats().byEndpoint }
+    const ag = { ...world.sandbox.autogms.stats().byEndpoint }
+    const idle = await sync(world)
+    expectDone(idle)
+    expect(dataRequests(world, "autoleap", al)).toBeLessThanOrEqual(4 * 2)
+    expect(dataRequests(world, "autogms", ag)).toBeLessThanOrEqual(4 * 2)
+
+    world.sandbox.autoleap.edit("customers", autoleapId, { notes: "new in AutoLeap" })
+    const otherPair = migratedPair(world, 1)
+    world.sandbox.autogms.edit("customers", otherPair.autogmsId, { notes: "new in autoGMS" })
+    const carried = await sync(world)
+    expectDone(carried)
+    expect(autogmsCustomer(world, autogmsId)?.["notes"]).toBe("new in AutoLeap")
+    expect(autoleapCustomer(world, otherPair.autoleapId)?.["notes"]).toBe("new in autoGMS")
+
+    const writesBefore = { al: writesIn(world.sandbox.autoleap.stats()), ag: writesIn(world.sandbox.autogms.stats()) }
+    const again = await sync(world)
+    expectDone(again)
+    expect(again.stderr).toContain("nothing to do")
+    expect(writesIn(world.sandbox.autoleap.stats())).toEqual(writesBefore.al)
+    expect(writesIn(world.sandbox.autogms.stats())).toEqual(writesBefore.ag)
+  })
+
+  it("different fields changed on each side merge; the same field resolves by policy on both sides (newest, then manual until resolved)", async () => {
+    world = await migratedWorld()
+    const { autoleapId, autogmsId } = migratedPair(world)
+    world.sandbox.autoleap.edit("customers", autoleapId, { notes: "notes from AutoLeap" })
+    world.sandbox.autogms.edit("customers", autogmsId, { marketingOptIn: true, firstName: "Later" })
+    expectDone(await sync(world))
+    expect(autogmsCustomer(world, autogmsId)?.["notes"]).toBe("notes from AutoLeap")
+    expect(autoleapCustomer(world, autoleapId)?.["firstName"]).toBe("Later")
+
+    // Same field, both sides: the newer edit (autoGMS, a minute later) wins on both.
+    const t = Date.now()
+    world.sandbox.autoleap.edit("customers", autoleapId, { notes: "older", updatedDate: new Date(t - 60_000).toISOString() })
+    world.sandbox.autogms.edit("customers", autogmsId, { notes: "newer", updatedAt: new Date(t).toISOString() })
+    const resolved = await sync(world)
+    expectDone(resolved)
+    expect(autoleapCustomer(world, autoleapId)?.["notes"]).toBe("newer")
+    expect(autogmsCustomer(world, autogmsId)?.["notes"]).toBe("newer")
+    const report = readReport(world.runsDir, runIdFrom(resolved.stdout, [world.runsDir]) ?? "")
+    expect(report.conflicts).toEqual([expect.objectContaining({ fields: ["notes"], autoleapId, autogmsId })])
+
+    // manual: nothing written for that field, exit 1 until resolved.
+    world.sandbox.autoleap.edit("customers", autoleapId, { notes: "left" })
+    world.sandbox.autogms.edit("customers", autogmsId, { notes: "right" })
+    const manual = await sync(world, ["--conflict", "manual"])
+    expect(manual.code, describeRun(manual)).toBe(1)
+    expect(autoleapCustomer(world, autoleapId)?.["notes"]).toBe("left")
+    expect(autogmsCustomer(world, autogmsId)?.["notes"]).toBe("right")
+    const listed = await runCli(["conflicts", "--state", world.state], { env: world.env, cwd: world.dir })
+    expect(listed.code, describeRun(listed)).toBe(0)
+    expect(listed.stdout).toContain("left")
+    expect(listed.stdout).toContain("right")
+    const id = /^\s*(\d+)\s/m.exec(listed.stdout.split("\n").slice(1).join("\n"))?.[1]
+    expect(id).toBeDefined()
+    const settle = await runCli(["conflicts", "resolve", id ?? "", "--take", "autogms", "--state", world.state], { env: world.env, cwd: world.dir })
+    expect(settle.code, describeRun(settle)).toBe(0)
+    expectDone(await sync(world, ["--conflict", "manual"]))
+    expect(autoleapCustomer(world, autoleapId)?.["notes"]).toBe("right")
+    expect(autogmsCustomer(world, autogmsId)?.["notes"]).toBe("right")
+  })
+
+  it("a customer new in autoGMS appears once in AutoLeap; AutoLeap-only fields of every AutoLeap record are untouched", async () => {
+    world = await migratedWorld()
+    const before = new Map(snapshot(world, "autoleap").customers.map((c) => [c["customerId"], c]))
+    const created = await fetch(`${world.env["AUTOGMS_BASE_URL"]}/garages/${world.env["AUTOGMS_GARAGE_ID"]}/customers`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": world.env["AUTOGMS_API_KEY"] ?? "" },
+      body: JSON.stringify({ firstName: "Nora", lastName: "Quill", email: "nora.quill@example.com" })
+    })
+    expect(created.status).toBe(201)
+    expectDone(await sync(world))
+    expectDone(await sync(world))
+    const nora = snapshot(world, "autoleap").customers.filter((c) => c["firstName"] === "Nora" && c["lastName"] === "Quill")
+    expect(nora).toHaveLength(1)
+    const kept = ["displayName", "chargeAccount", "preferredLocationID", "languagePreference", "phones", "emails"]
+    for (const after of snapshot(world, "autoleap").customers) {
+      const was = before.get(after["customerId"])
+      if (was === undefined) continue
+      for (const field of kept) expect(after[field], `${String(after["customerId"])}.${field}`).toEqual(was[field])
+    }
+  })
+
+  it("a sync killed with SIGKILL and resumed duplicates nothing and loses no change", async () => {
+    world = await migratedWorld()
+    const edited = snapshot(world, "autoleap").customers.slice(0, 12).map((c) => String(c["customerId"]))
+    for (const id of edited) world.sandbox.autoleap.edit("customers", id, { notes: `changed ${id}` })
+    const running = spawnCli(["sync", "--state", world.state, "--runs-dir", world.runsDir], { env: world.env, cwd: world.dir })
+    const sandbox = world.sandbox
+    const writes = () => Object.values(writesIn(sandbox.autogms.stats())).reduce((a, b) => a + b, 0)
+    const base = writes()
+    await waitFor(() => writes() > base + 2, 20_000)
+    running.child.kill("SIGKILL")
+    await running.done
+    const resumed = await runCli(["resume", "--state", world.state], { env: world.env, cwd: world.dir })
+    expectDone(resumed)
+    expectDone(await sync(world))
+    const notes = snapshot(world, "autogms").customers.map((c) => String(c["notes"] ?? ""))
+    for (const id of edited) {
+      const linked = notes.filter((n) => n === `changed ${id}`)
+      expect(linked.length, id).toBeLessThanOrEqual(1)
+    }
+    const emails = snapshot(world, "autogms").customers.map((c) => c["email"]).filter((e) => typeof e === "string" && e !== "")
+    expect(new Set(emails).size).toBe(emails.length)
+  })
+})
