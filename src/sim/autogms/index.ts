@@ -6,12 +6,16 @@ import { startJsonServer, type Route, type SimResponse } from "../common/server.
 import * as R from "./responses.js"
 import { apiKeyOf, makeRoutes, type Gate } from "./routes.js"
 import { sandboxAutogmsSeed } from "./sandboxSeed.js"
-import { AutogmsStore, type StoredRecord } from "./store.js"
+import { AutogmsStore, toWire, type StoredRecord } from "./store.js"
+import { customerDefaults, vehicleDefaults } from "./validate.js"
+import { deliveryWire, subscriptionWire, WebhookDispatcher } from "./webhooks.js"
 import type { AutogmsEntity, AutogmsRecord, AutogmsSeed, AutogmsSim, AutogmsSimConfig, AutogmsSimOptions } from "./types.js"
 
 export type * from "./types.js"
 export { sandboxAutogmsSeed } from "./sandboxSeed.js"
 export { lookupVin, modelYearOf, WMI_TABLE } from "./vinDecode.js"
+export { AUTOGMS_WEBHOOK_EVENTS, defaultWebhookTiming } from "./webhooks.js"
+export type { DeliveryAttempt, WebhookDelivery, WebhookTiming } from "./webhooks.js"
 
 export const AUTOGMS_BASE_PATH = "/api/v1"
 
@@ -35,6 +39,7 @@ export const startAutogmsSim = async (options: AutogmsSimOptions = {}): Promise<
   const faults = new FaultInjector({ ...noFaults, ...options.faults })
   const log = new RequestLog()
   const rates = new RateWindows()
+  const webhooks = new WebhookDispatcher(now, options.webhooks)
   const anonymousRates = new RateWindows()
   // The gate runs when a request arrives, before the shared server reads its body; handlers find it by the headers object.
   const gates = new WeakMap<IncomingHttpHeaders, Gate>()
@@ -57,16 +62,31 @@ export const startAutogmsSim = async (options: AutogmsSimOptions = {}): Promise<
     return structuredClone(store.put(entity, next))
   }
 
+  /** A record a user of autoGMS created in its app: defaults filled, stamped, announced like an API create. */
+  const create = (entity: AutogmsEntity, garageId: string, fields: Readonly<Record<string, unknown>>): AutogmsRecord => {
+    if (!store.garages.has(garageId)) throw new Error(`no garage ${garageId}`)
+    const { id: _id, garageId: _garageId, createdAt: _createdAt, updatedAt: _updatedAt, ...given } = fields
+    const at = store.stamp()
+    const defaults = entity === "customers" ? customerDefaults : vehicleDefaults
+    const record: StoredRecord = { id: store.nextId(entity), ...defaults, tags: [], ...given, createdAt: at, updatedAt: at, garageId }
+    const created = toWire(store.put(entity, record))
+    // autoGMS v1 has no vehicle events: vehicles are found by polling.
+    if (entity === "customers") webhooks.emit(garageId, "customer.created", created, at)
+    return structuredClone(created)
+  }
+
   const configure = (patch: AutogmsSimConfig): void => {
     for (const [key, rate] of Object.entries(patch.ratePerMinute ?? {})) {
       const known = store.apiKeys.get(key)
       if (known !== undefined) store.apiKeys.set(key, { ...known, ratePerMinute: rate })
     }
     if (patch.resetRateLimits === true) rates.reset()
+    if (patch.webhooks !== undefined) webhooks.configure(patch.webhooks)
   }
 
   const seed = (data: AutogmsSeed): void => {
     store.load(data)
+    webhooks.reset()
     rates.reset()
     anonymousRates.reset()
   }
@@ -105,13 +125,26 @@ export const startAutogmsSim = async (options: AutogmsSimOptions = {}): Promise<
         if (!store.records[entity].has(req.params["id"]!)) return { status: 404, body: { error: `no ${entity} record ${req.params["id"]}` } }
         return done(edit(entity, req.params["id"]!, req.body))
       }
-    }
+    },
+    {
+      method: "POST",
+      pattern: "/create/:entity",
+      handler: (req) => {
+        const entity = entityOf(req.params["entity"] ?? "")
+        if (entity === undefined) return { status: 400, body: { error: "entity must be customers or vehicles" } }
+        if (!isObject(req.body) || typeof req.body["garageId"] !== "string") return { status: 400, body: { error: "body must be an object with a garageId" } }
+        if (!store.garages.has(req.body["garageId"])) return { status: 404, body: { error: `no garage ${req.body["garageId"]}` } }
+        return done(create(entity, req.body["garageId"], req.body))
+      }
+    },
+    { method: "GET", pattern: "/webhooks", handler: () => done([...webhooks.subscriptions.values()].map(subscriptionWire)) },
+    { method: "GET", pattern: "/webhooks/deliveries", handler: () => done(webhooks.deliveries.map(deliveryWire)) }
   ]
 
   const running = await startJsonServer(
     {
       basePath: AUTOGMS_BASE_PATH,
-      routes: makeRoutes({ store, now, gateOf: (headers) => gates.get(headers) }),
+      routes: makeRoutes({ store, now, gateOf: (headers) => gates.get(headers), webhooks }),
       hooks,
       faults,
       log,
@@ -137,13 +170,21 @@ export const startAutogmsSim = async (options: AutogmsSimOptions = {}): Promise<
   return {
     baseUrl: running.baseUrl,
     port: running.port,
-    close: running.close,
+    close: () => {
+      webhooks.close()
+      return running.close()
+    },
     seed,
     dump: () => store.dump(),
     stats: () => log.stats(),
     resetStats: () => log.clear(),
     faults,
     edit,
-    configure
+    create,
+    configure,
+    webhooks: {
+      subscriptions: () => [...webhooks.subscriptions.values()].map(subscriptionWire),
+      deliveries: () => webhooks.deliveries.map(deliveryWire)
+    }
   }
 }

@@ -15,6 +15,8 @@ import {
   vehicleRules
 } from "./validate.js"
 import { lookupVin } from "./vinDecode.js"
+import { webhookRoutes } from "./webhookRoutes.js"
+import type { WebhookDispatcher } from "./webhooks.js"
 
 /** What the gate decided for one request before any handler ran: the caller's key (if known) and its rate window. */
 export interface Gate {
@@ -26,6 +28,8 @@ export interface RouteContext {
   readonly store: AutogmsStore
   readonly now: () => number
   readonly gateOf: (headers: IncomingHttpHeaders) => Gate | undefined
+  /** Subscriptions and deliveries; a customer created through the API is announced as `customer.created`. */
+  readonly webhooks: WebhookDispatcher
 }
 
 /** `X-API-Key`, else `Authorization: Bearer <key>`. */
@@ -142,7 +146,9 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
       return R.conflict("CUSTOMER_EXISTS", "A customer with this email or phone already exists", existingId)
     const at = store.stamp()
     const record: StoredRecord = { id: store.nextId("customers"), ...draft, createdAt: at, updatedAt: at, garageId: garage.id }
-    return R.ok(toWire(store.put("customers", record)), 201)
+    const created = toWire(store.put("customers", record))
+    ctx.webhooks.emit(garage.id, "customer.created", created, at)
+    return R.ok(created, 201)
   }
 
   const patchCustomer = ({ req, garage }: Call): SimResponse => {
@@ -328,6 +334,7 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
         store.remove("vehicles", v.id)
         return R.ok({ id: v.id, deleted: true })
       })
-    }
+    },
+    ...webhookRoutes(inGarage, ctx.webhooks)
   ]
 }

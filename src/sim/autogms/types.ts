@@ -1,5 +1,6 @@
 import type { FaultConfig, FaultInjector } from "../common/faults.js"
 import type { RequestStats } from "../common/requestLog.js"
+import type { WebhookDelivery, WebhookTiming } from "./webhooks.js"
 
 /** An API key as the simulator knows it. `ratePerMinute` is the key's tier (Standard 60, Premium 300, Enterprise 1,000). */
 export interface AutogmsSeedApiKey {
@@ -39,6 +40,8 @@ export interface AutogmsSimConfig {
   readonly ratePerMinute?: Readonly<Record<string, number>>
   /** Forget every rate window (a fresh minute for every key). */
   readonly resetRateLimits?: boolean
+  /** Webhook retry delays and per-attempt timeout (tests make them short). */
+  readonly webhooks?: Partial<WebhookTiming>
 }
 
 export interface AutogmsSimOptions {
@@ -48,6 +51,8 @@ export interface AutogmsSimOptions {
   readonly seed?: AutogmsSeed
   readonly faults?: Partial<FaultConfig>
   readonly now?: () => number
+  /** Webhook retry delays and per-attempt timeout; default `defaultWebhookTiming`. */
+  readonly webhooks?: Partial<WebhookTiming>
 }
 
 export type AutogmsEntity = "customers" | "vehicles"
@@ -66,5 +71,15 @@ export interface AutogmsSim {
   readonly faults: FaultInjector
   /** Changes a record as a user of autoGMS would: applies the patch and bumps `updatedAt`. Throws if there is no such record. */
   readonly edit: (entity: AutogmsEntity, id: string, patch: Readonly<Record<string, unknown>>) => AutogmsRecord
+  /**
+   * Creates a record as a user of autoGMS would in its app (no API validation): defaults filled, stamped; a customer is
+   * announced to the garage's webhook subscriptions (`customer.created`). Throws for an unknown garage.
+   */
+  readonly create: (entity: AutogmsEntity, garageId: string, fields: Readonly<Record<string, unknown>>) => AutogmsRecord
   readonly configure: (patch: AutogmsSimConfig) => void
+  /** What the webhook side holds: subscriptions (without secrets) and every delivery with its attempts, oldest first. */
+  readonly webhooks: {
+    readonly subscriptions: () => ReadonlyArray<{ readonly id: string; readonly url: string; readonly events: ReadonlyArray<string>; readonly active: boolean }>
+    readonly deliveries: () => ReadonlyArray<WebhookDelivery>
+  }
 }
