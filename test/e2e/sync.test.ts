@@ -13,6 +13,7 @@ import {
   readReport,
   runCli,
   runIdFrom,
+  sleep,
   snapshot,
   spawnCli,
   startWorld,
@@ -107,10 +108,10 @@ describe("shopbridge sync", () => {
     expect(autogmsCustomer(world, autogmsId)?.["notes"]).toBe("notes from AutoLeap")
     expect(autoleapCustomer(world, autoleapId)?.["firstName"]).toBe("Later")
 
-    // Same field, both sides: the newer edit (autoGMS, a minute later) wins on both.
-    const t = Date.now()
-    world.sandbox.autoleap.edit("customers", autoleapId, { notes: "older", updatedDate: new Date(t - 60_000).toISOString() })
-    world.sandbox.autogms.edit("customers", autogmsId, { notes: "newer", updatedAt: new Date(t).toISOString() })
+    // Same field, both sides: the newer edit (autoGMS, made after AutoLeap's) wins on both.
+    world.sandbox.autoleap.edit("customers", autoleapId, { notes: "older" })
+    await sleep(20)
+    world.sandbox.autogms.edit("customers", autogmsId, { notes: "newer" })
     const resolved = await sync(world)
     expectDone(resolved)
     expect(autoleapCustomer(world, autoleapId)?.["notes"]).toBe("newer")
