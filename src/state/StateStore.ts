@@ -23,6 +23,7 @@ import { shopPairsTable, type StoredShopPair } from "./shopPairs.js"
 import { snapshotsTable } from "./snapshots.js"
 import { tagPaletteTable } from "./tagPalette.js"
 import { inTransaction, type TransactionMode } from "./transaction.js"
+import { pairWebhooks, webhooksTable, type PairWebhooks } from "./webhooks.js"
 
 export const defaultLockStaleAfter: Duration.Duration = Duration.minutes(2)
 
@@ -130,6 +131,9 @@ export interface PairState {
   readonly setTagColors: (colors: ReadonlyArray<TagColor>, options?: { readonly overwrite?: boolean }) => Effect.Effect<void, StateError>
   readonly tagPalette: Effect.Effect<ReadonlyArray<TagColor>, StateError>
   readonly tagColor: (name: string) => Effect.Effect<Option.Option<string>, StateError>
+
+  // autoGMS webhooks: subscriptions (with their secrets) and the deliveries already received
+  readonly webhooks: PairWebhooks
 }
 
 export interface StateStoreService {
@@ -177,6 +181,7 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
   const paletteT = tagPaletteTable(db)
   const snapshotsT = snapshotsTable(db)
   const plansT = plansTable(db)
+  const webhooksT = webhooksTable(db)
 
   const attempt = attemptWith
   // Every write is IMMEDIATE: a deferred transaction that reads and then writes can hit SQLITE_BUSY without the busy
@@ -391,7 +396,9 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
 
       setTagColors: (colors, options) => write("set tag colours", () => paletteT.set(pairId, colors, options?.overwrite ?? true)),
       tagPalette: attempt("read tag palette", () => paletteT.all(pairId)),
-      tagColor: (name) => attempt("read tag colour", () => Option.fromNullable(paletteT.colorOf(pairId, name)))
+      tagColor: (name) => attempt("read tag colour", () => Option.fromNullable(paletteT.colorOf(pairId, name))),
+
+      webhooks: pairWebhooks(webhooksT, pairId, { read: attempt, write, now: isoNow })
     }
   }
 
