@@ -19,7 +19,8 @@ import {
   type RecordIssue,
   type RunActions,
   type RunReport,
-  type RunStatus
+  type RunStatus,
+  type SyncSummary
 } from "../report/index.js"
 import type { PlanItemRow, StoreReader } from "../state/index.js"
 import type { Direction } from "./plan.js"
@@ -69,6 +70,8 @@ export interface ReportScope {
   /** Records read from each direction's source, per entity. */
   readonly reads: ReadonlyArray<{ readonly from: Direction["from"]; readonly entity: Entity; readonly count: number }>
   readonly estimate: Estimate | null
+  /** A sync's cursors and echoes. */
+  readonly sync?: SyncSummary
 }
 
 type MutableCounts = { -readonly [K in keyof EntityCounts]: number }
@@ -129,6 +132,7 @@ export const reportFromStore = (services: Pick<StageServices, "state" | "gateway
         })),
         requests,
         estimate: scope.estimate,
+        ...(scope.sync === undefined ? {} : { sync: scope.sync }),
         // Nothing is verified before anything was written: a dry run reports none.
         verification: scope.dryRun
           ? null

@@ -421,6 +421,7 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
     }
     const reads = yield* state.read("count changes", (reader) =>
       cursors.map((c) => ({ from: c.system, entity: c.entity, count: reader.snapshots.count(c.snapshot) })))
+    const echoes = yield* state.read("count echoes", (reader) => reader.plan.countWithReason(runId, ECHO.code))
     const scope: ReportScope = {
       runId,
       command: "sync",
@@ -429,11 +430,8 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
       directions: options.directions,
       entities: options.entities,
       reads,
-      estimate: null satisfies Estimate | null
+      estimate: null satisfies Estimate | null,
+      sync: { cursors: moves, echoes }
     }
-    const { report, actions } = yield* reportFromStore(services, scope)
-    return { report, actions, cursors: moves }
+    return yield* reportFromStore(services, scope)
   })
-
-/** The other direction of a pair. */
-export const reverse = (direction: Direction): Direction => ({ from: direction.to, to: otherSystem(direction.to) === direction.from ? direction.from : direction.from })

@@ -9,6 +9,7 @@ import {
   type RunCommand,
   type RunReport,
   type RunStatus,
+  type SyncSummary,
   type VerificationEntry
 } from "./model.js"
 
@@ -33,6 +34,7 @@ export interface RunReportInput {
   readonly requests?: Partial<Requests>
   readonly estimate?: Estimate | null
   readonly verification?: ReadonlyArray<VerificationEntry> | null
+  readonly sync?: SyncSummary | null
 }
 
 /**
@@ -73,6 +75,7 @@ export const assembleRunReport = (input: RunReportInput): RunReport => {
     drifted: findings.drifted,
     requests: { autoleap: input.requests?.autoleap ?? noRequests, autogms: input.requests?.autogms ?? noRequests },
     estimate: input.estimate ?? null,
-    verification: findings.verification
+    verification: findings.verification,
+    sync: input.sync ?? null
   }
 }

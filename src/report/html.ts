@@ -17,7 +17,8 @@ import {
   unchangedLine,
   type RecordTable,
   type RenderOptions,
-  type TableView
+  type TableView,
+  cursorsView
 } from "./summary.js"
 
 /** The only way a value reaches the page: & < > " ' all become entities, so shop data is always text, in text or attributes. */
@@ -314,6 +315,15 @@ export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSampl
   )
 
   const conflicts = report.conflicts.length === 0 ? nothing : section("conflicts", "Conflicts", viewTable(conflictsView(report.conflicts), [1, 2]))
+  const capture =
+    report.sync === null
+      ? nothing
+      : section(
+          "change-capture",
+          "Change capture",
+          para(`${formatCount(report.sync.echoes)} of our own writes were read back and left alone (echoes).`),
+          viewTable(cursorsView(report.sync), [])
+        )
 
   const drifted =
     report.drifted.length === 0
@@ -383,7 +393,7 @@ export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSampl
 
   const requests = section("requests", "Requests", viewTable(requestsView(report)))
 
-  const body = el("main", join([summary, fix, records, warnings, conflicts, drifted, verification, counts, estimate, requests]))
+  const body = el("main", join([summary, fix, records, warnings, conflicts, capture, drifted, verification, counts, estimate, requests]))
   return [
     "<!DOCTYPE html>",
     '<html lang="en">',

@@ -17,7 +17,8 @@ import {
   requestsView,
   unchangedLine,
   type RenderOptions,
-  type TableView
+  type TableView,
+  cursorsView
 } from "./summary.js"
 
 /**
@@ -83,6 +84,11 @@ export const renderMarkdown = (report: RunReport, samples: ReadonlyArray<ActionS
   if (report.conflicts.length === 0) out.push("None.", "")
   else
     out.push(viewTable(conflictsView(report.conflicts)), "")
+
+  if (report.sync !== null) {
+    out.push("## Change capture", "", `${formatCount(report.sync.echoes)} of our own writes were read back and left alone (echoes).`, "")
+    out.push(viewTable(cursorsView(report.sync)), "")
+  }
 
   if (report.drifted.length > 0)
     out.push(

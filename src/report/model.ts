@@ -238,6 +238,22 @@ export const VerificationEntry = Schema.Struct({
 })
 export type VerificationEntry = typeof VerificationEntry.Type
 
+/** Where a sync's change capture stood for one side and entity: the newest updated timestamp its server showed us. */
+export const CursorMove = Schema.Struct({
+  system: SystemName,
+  entity: EntityName,
+  before: Schema.NullOr(Schema.String),
+  after: Schema.NullOr(Schema.String)
+})
+export type CursorMove = typeof CursorMove.Type
+
+/** What only a sync reports: its cursors before and after, and how many of our own writes it read back and ignored. */
+export const SyncSummary = Schema.Struct({
+  cursors: Schema.Array(CursorMove),
+  echoes: Count
+})
+export type SyncSummary = typeof SyncSummary.Type
+
 export const RunReport = Schema.Struct({
   runId: Schema.String,
   command: RunCommand,
@@ -254,7 +270,8 @@ export const RunReport = Schema.Struct({
   /** Null when no preflight ran (e.g. a resumed run). */
   estimate: Schema.NullOr(Estimate),
   /** Null when nothing was verified: dry runs, failed or interrupted runs. */
-  verification: Schema.NullOr(Schema.Array(VerificationEntry))
+  verification: Schema.NullOr(Schema.Array(VerificationEntry)),
+  sync: Schema.optionalWith(Schema.NullOr(SyncSummary), { default: () => null })
 })
 export type RunReport = typeof RunReport.Type
 

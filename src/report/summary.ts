@@ -9,6 +9,7 @@ import {
   type ConflictEntry,
   type DirectionReport,
   type DriftEntry,
+  type SyncSummary,
   type EntityCounts,
   type EntityName,
   type Estimate,
@@ -137,6 +138,13 @@ export const issuesView = (issues: ReadonlyArray<RecordIssue>): TableView => ({
 export const conflictsView = (conflicts: ReadonlyArray<ConflictEntry>): TableView => ({
   header: ["Records", "AutoLeap id", "autoGMS id", "Fields", "Resolution"],
   rows: conflicts.map((c) => [entityLabel(c.entity), c.autoleapId ?? "—", c.autogmsId ?? "—", c.fields.join(", "), c.resolution]),
+  numericFrom: 99
+})
+
+/** A sync's cursors: where each side's change capture stood before the run and where it stands now. */
+export const cursorsView = (sync: SyncSummary): TableView => ({
+  header: ["System", "Records", "Changes read from", "Now up to"],
+  rows: sync.cursors.map((c) => [systemLabel(c.system), entityLabel(c.entity), c.before ?? "the beginning (full read)", c.after ?? "—"]),
   numericFrom: 99
 })
 

@@ -149,6 +149,7 @@ export const plansTable = (db: Database.Database) => {
     `SELECT from_system, entity, action = 'create' AS creating, count(*) AS n FROM plan_items
      WHERE run_id = ? AND writes = 1 AND outcome IS NULL GROUP BY 1, 2, 3`
   )
+  const withReason = db.prepare<[string, string], number>(`SELECT count(*) FROM plan_items WHERE run_id = ? AND reason_code = ?`).pluck()
   const prune = db.prepare<[number]>(
     `DELETE FROM plan_items WHERE run_id IN (
        SELECT id FROM runs WHERE pair_id = ? AND status IN ('completed', 'completed_with_errors')
@@ -208,6 +209,8 @@ export const plansTable = (db: Database.Database) => {
     /** Writes still to be carried out, per entity: creates and the rest. */
     openWrites: (runId: string): ReadonlyArray<{ readonly from: System; readonly entity: Entity; readonly creates: boolean; readonly count: number }> =>
       openWrites.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, creates: r.creating === 1, count: r.n })),
+    /** Rows of the run with a reason code (e.g. sync's ECHO). */
+    countWithReason: (runId: string, code: string): number => withReason.get(runId, code) ?? 0,
     /** `apply`: the dry run's plan becomes the applying run's. */
     copy: (fromRunId: string, toRunId: string): number => copy.run(toRunId, fromRunId).changes,
     prune: (pairId: number): number => prune.run(pairId).changes

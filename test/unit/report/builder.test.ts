@@ -27,7 +27,8 @@ describe("assembleRunReport", () => {
       drifted: [],
       requests: { autoleap: { total: 0, retried: 0, throttled: 0 }, autogms: { total: 0, retried: 0, throttled: 0 } },
       estimate: null,
-      verification: null
+      verification: null,
+      sync: null
     })
     expect(report).not.toHaveProperty("actions")
   })
