@@ -16,7 +16,7 @@ const SECRET = "test-secret-0123456789abcdef"
 
 type Json = ReturnType<typeof JSON.parse>
 
-const call = async (sim: AutogmsSim, method: string, path: string, body?: unknown, key = RW): Promise<{ status: number; body: Json }> => {
+const call = async (sim: AutogmsSim, method: string, path: string, body?: unknown, key: string = RW): Promise<{ status: number; body: Json }> => {
   const res = await fetch(`${sim.baseUrl}${path}`, {
     method,
     headers: { "content-type": "application/json", "x-api-key": key },
