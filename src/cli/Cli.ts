@@ -9,10 +9,11 @@ import { resumeCommand } from "./commands/resume.js"
 import { runsCommand } from "./commands/runs.js"
 import { sandboxCommand } from "./commands/sandbox.js"
 import { syncCommand } from "./commands/sync.js"
+import { webhooksCommand } from "./commands/webhooks.js"
 import { withTerminalAwareConsole } from "./terminalConsole.js"
 
 export const shopbridge = Command.make("shopbridge").pipe(
-  Command.withSubcommands([migrateCommand, applyCommand, syncCommand, conflictsCommand, resumeCommand, runsCommand, reportCommand, sandboxCommand, demoCommand, mappingCommand])
+  Command.withSubcommands([migrateCommand, applyCommand, syncCommand, conflictsCommand, resumeCommand, runsCommand, reportCommand, sandboxCommand, demoCommand, mappingCommand, webhooksCommand])
 )
 
 const run = Command.run(shopbridge, { name: "shopbridge", version: "0.1.0" })
