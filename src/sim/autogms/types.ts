@@ -62,7 +62,7 @@ export interface AutogmsSim {
   readonly baseUrl: string
   readonly port: number
   readonly close: () => Promise<void>
-  /** Replaces the whole store (and forgets rate windows). */
+  /** Replaces the whole store (and forgets rate windows, webhook subscriptions and their deliveries). */
   readonly seed: (data: AutogmsSeed) => void
   /** The store as a seed: `seed(dump())` gives the same world back. */
   readonly dump: () => AutogmsSeed

@@ -119,10 +119,12 @@ export const validateSubscription = (body: unknown, partial: boolean): { fields:
 
 export const signatureOf = (body: string, secret: string): string => `sha256=${createHmac("sha256", secret).update(body, "utf8").digest("hex")}`
 
+/** A failed attempt in a word or two: "timeout", the socket's error code (ECONNREFUSED), else the message. */
 const describeFailure = (error: unknown): string => {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause
-  if (typeof cause?.code === "string") return cause.code
-  return error instanceof Error ? error.name === "AbortError" || error.name === "TimeoutError" ? "timeout" : error.message : String(error)
+  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) return "timeout"
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code
+  if (typeof code === "string") return code
+  return error instanceof Error ? error.message : String(error)
 }
 
 /**
