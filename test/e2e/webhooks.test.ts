@@ -48,6 +48,15 @@ const storedSecret = (statePath: string): string => {
   }
 }
 
+const storedSubscriptions = (statePath: string): number => {
+  const db = new Database(statePath, { readonly: true })
+  try {
+    return (db.prepare("SELECT count(*) AS n FROM webhook_subscriptions").get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
 /** Every file a run left, as one string (log.ndjson and the reports must not hold the secret). */
 const runFiles = (runsDir: string): string =>
   readdirSync(runsDir, { recursive: true, withFileTypes: true })
@@ -192,6 +201,16 @@ describe("shopbridge webhooks", () => {
     expect(badSettle.stderr).toContain("--settle")
     const badUrl = await cli(["webhooks", "register", "--url", "not a url", "--state", world.state])
     expect(badUrl.code, describeRun(badUrl)).toBe(2)
+    // A read-only key cannot subscribe: exit 3 naming the key, and no secret kept for a subscription that does not exist.
+    const readOnly = await runCli(["webhooks", "register", "--url", "http://127.0.0.1:8787/webhooks/autogms", "--state", world.state], {
+      env: { ...world.env, AUTOGMS_API_KEY: "agms_pk_test_sandbox_ro" },
+      cwd: world.dir
+    })
+    expect(readOnly.code, describeRun(readOnly)).toBe(3)
+    expect(readOnly.stderr).toContain("AUTOGMS_API_KEY")
     expect(world.sandbox.autogms.webhooks.subscriptions()).toHaveLength(0)
+    expect(storedSubscriptions(world.state)).toBe(0)
+    const again = await cli(["webhooks", "serve", "--port", "0", "--state", world.state])
+    expect(again.code, describeRun(again)).toBe(2)
   }, 60_000)
 })
