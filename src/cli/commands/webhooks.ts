@@ -4,7 +4,7 @@
  * sweeps everything, including what a lost delivery never announced).
  */
 import { Command, Options } from "@effect/cli"
-import { ConfigError, Console, Duration, Effect, Redacted } from "effect"
+import { Cause, ConfigError, Console, Duration, Effect, Exit, Redacted } from "effect"
 import { randomBytes } from "node:crypto"
 import { autogmsConfig, autoleapConfig } from "../../config/index.js"
 import { requiredString } from "../../config/env.js"
@@ -15,7 +15,7 @@ import { makeStateStore, type ShopPair } from "../../state/index.js"
 import { parseDuration } from "../duration.js"
 import { AbortedError, ExitCode, setExitCode, UsageError } from "../exit.js"
 import { runsDirOption, stateOption } from "../options.js"
-import { executeSync } from "../runSync.js"
+import { executeSync, type StoredSyncOptions } from "../runSync.js"
 import { listenForWebhooks, WEBHOOK_PATH } from "../webhooks/receiver.js"
 import { makeSyncTrigger, type Hint } from "../webhooks/trigger.js"
 
@@ -109,30 +109,38 @@ const registerCommand = Command.make(
 // ---------------------------------------------------------------------------------------------------------------------
 // serve
 
-const syncOptions = (runsDir: string) =>
-  ({
-    direction: "autogms-to-autoleap",
-    conflict: "newest",
-    dryRun: false,
-    overlapMs: 120_000,
-    reconcile: false,
-    includeArchived: false,
-    mappingPath: null,
-    runsDir
-  }) as const
+/** The sync a webhook asks for: autoGMS → AutoLeap, changes since the cursor (the sweep stays the truth). */
+const syncOptions = (runsDir: string): StoredSyncOptions => ({
+  direction: "autogms-to-autoleap",
+  conflict: "newest",
+  dryRun: false,
+  overlapMs: 120_000,
+  reconcile: false,
+  includeArchived: false,
+  mappingPath: null,
+  runsDir
+})
 
-/** One sync towards AutoLeap for a round of hints; a failure is told, never fatal: the next hint or the sweep catches up. */
+const failureOf = (cause: Cause.Cause<UsageError | AbortedError>): string => {
+  const squashed = Cause.squash(cause)
+  return squashed instanceof Error ? squashed.message : String(squashed)
+}
+
+/**
+ * One sync towards AutoLeap for a round of hints. Nothing here may fail or die: the trigger's loop must outlive a bad
+ * round, and the next delivery or the scheduled sync catches up.
+ */
 const syncFor = (statePath: string, runsDir: string) => (hints: ReadonlyArray<Hint>) =>
   Effect.gen(function* () {
     const about = hints.map((h) => h.resourceId ?? h.deliveryId).join(", ")
     yield* say(`syncing autoGMS → AutoLeap for ${hints.length} delivery(ies) (${about})`)
     const started = Date.now()
     // Another run of the shop pair (the scheduled sync) is waited for, not failed on.
-    const outcome = yield* Effect.either(executeSync({ options: syncOptions(runsDir), statePath, waitForLock: { maxWaitMs: 120_000 } }))
+    const outcome = yield* Effect.exit(executeSync({ options: syncOptions(runsDir), statePath, waitForLock: { maxWaitMs: 120_000 } }))
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
-    yield* outcome._tag === "Right"
-      ? say(`sync ${outcome.right.runId} done in ${seconds} s (exit ${outcome.right.exitCode}; report: ${outcome.right.reportDir})`)
-      : say(`sync failed after ${seconds} s: ${outcome.left.message}; the next delivery or the scheduled sync will catch up`)
+    yield* Exit.isSuccess(outcome)
+      ? say(`sync ${outcome.value.runId} done in ${seconds} s (exit ${outcome.value.exitCode}; report: ${outcome.value.reportDir})`)
+      : say(`sync failed after ${seconds} s: ${failureOf(outcome.cause)}; the next delivery or the scheduled sync will catch up`)
   })
 
 const checkPort = (port: number): Effect.Effect<number, UsageError> =>
