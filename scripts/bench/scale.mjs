@@ -193,7 +193,8 @@ const measureRun = async (run, seedDir, workRoot) => {
   let outcome
   let simulators
   try {
-    const child = spawn(process.execPath, cliArgs, {
+    // The bin itself, as `npx shopbridge` runs it: its shebang carries the CLI's V8 flags.
+    const child = spawn(cliArgs[0], cliArgs.slice(1), {
       // Its own working directory: no .env of this repository is read.
       cwd: work,
       env: { ...inherited, ...sandbox.env, NODE_OPTIONS: `--import=${pathToFileURL(join(here, "measure.mjs")).href}`, SCALE_MEASURE_FILE: measureFile },
