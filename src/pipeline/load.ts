@@ -76,21 +76,22 @@ interface Pending {
 const requestOf = (state: PairState, direction: Direction, row: PlanItemRow) =>
   Effect.gen(function* () {
     const detail = detailOf(row.detail)
-    const record = detail.record
     const planned = plannedOf(detail)
-    if (record === null || planned === null) {
+    if (planned === null) {
       return yield* Effect.die(new Error(`plan row ${row.id} (${row.action}) carries no record to write`))
     }
     let hash = row.hash
     let ownerId: string | null | undefined
-    if (record.kind === "vehicle") {
+    if (planned.kind === "vehicle") {
       const link = row.ownerSourceId === null ? Option.none() : yield* state.link("customers", direction.from, row.ownerSourceId)
       ownerId = Option.match(link, { onNone: () => null, onSome: (l) => (direction.to === "autoleap" ? l.autoleapId : l.autogmsId) })
       hash = hashOf(planned, ownerId)
     }
     const request: WriteRequest<ModelRecord> = {
       action: row.action === "create" ? "create" : "update",
-      record,
+      // What the target is to hold, not the bare source record: where the plan kept a target's value (a field the
+      // source lacks), writing the source's empty value would clear it (an empty email list does on AutoLeap).
+      record: planned,
       sidecar: detail.targetSidecar,
       ...(row.targetId === null ? {} : { targetId: row.targetId }),
       ...(ownerId === undefined ? {} : { ownerId }),
