@@ -240,12 +240,14 @@ export const executeRun = (request: RunKindRequest): Effect.Effect<RunOutcome, U
         Effect.gen(function* () {
           yield* reportFromStore(services, kind.partialScope({ runId, startedAt }), status).pipe(
             Effect.tap((partial) => writeRunReport(reportDir, partial.report, partial.actions)),
-            Effect.tap((partial) => state.finishRun(runId, { status, report: partial.report, error: message })),
+            Effect.tap((partial) => state.finishRun(runId, { status, report: partial.report, error: message, resumable })),
             Effect.ignore
           )
-          return resumable
-            ? `run ${runId} ${status === "interrupted" ? "interrupted" : "stopped"}: ${message}; 'shopbridge resume ${runId}' continues it (report: ${reportDir})`
-            : `run ${runId} stopped before reading anything: ${message}`
+          const stopped = `${status === "interrupted" ? "interrupted" : "stopped"}: ${message}`
+          if (!resumable) return `run ${runId} stopped before reading anything: ${message}`
+          // A dry run writes nothing, so there is nothing to finish: it is simply made again.
+          if (options.dryRun) return `dry run ${runId} ${stopped}; run the dry run again for a complete plan (report so far: ${reportDir})`
+          return `run ${runId} ${stopped}; 'shopbridge resume ${runId}' continues it (report: ${reportDir})`
         })
 
       // Ctrl-C interrupts the whole program: the group in flight finishes (it is uninterruptible), then the run is marked.

@@ -177,6 +177,8 @@ export const migrations: ReadonlyArray<Migration> = [
       ALTER TABLE links ADD COLUMN base TEXT;
       -- A dry run whose plan was written by \`apply\`: the run that applied it.
       ALTER TABLE runs ADD COLUMN applied_by TEXT;
+      -- 0 for a run that stopped before reading anything (a refused key): nothing to resume, it is run again instead.
+      ALTER TABLE runs ADD COLUMN resumable INTEGER NOT NULL DEFAULT 1 CHECK (resumable IN (0, 1));
 
       -- One extract of one system's entity for one run. Kept while its run can be resumed or applied, and the latest
       -- per shop pair and direction; the rest are pruned.

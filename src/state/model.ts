@@ -70,12 +70,16 @@ export interface Run {
   readonly report: unknown
   /** A dry run whose plan `apply` wrote: the applying run. */
   readonly appliedBy: string | null
+  /** `resume` can finish it: a real run that stopped after it began reading. */
+  readonly resumable: boolean
 }
 
 export interface FinishRun {
   readonly status: FinalRunStatus
   readonly report?: unknown
   readonly error?: string
+  /** False for a run that stopped before reading anything: `resume` has nothing to continue. */
+  readonly resumable?: boolean
 }
 
 /** A warning that travels with a written record (INVALID_EMAIL, VIN_CHECK_DIGIT …), kept for the report. */

@@ -17,6 +17,7 @@ interface RunRow {
   readonly error: string | null
   readonly report: string | null
   readonly applied_by: string | null
+  readonly resumable: number
 }
 
 const toRun = (row: RunRow): Run => ({
@@ -32,7 +33,8 @@ const toRun = (row: RunRow): Run => ({
   resumes: row.resumes,
   error: row.error,
   report: fromJson(row.report),
-  appliedBy: row.applied_by
+  appliedBy: row.applied_by,
+  resumable: row.resumable === 1 && !row.dry_run && row.status !== "completed" && row.status !== "completed_with_errors"
 })
 
 const selectRun = `
@@ -47,11 +49,11 @@ export const runsTable = (db: Database.Database) => {
   const byId = db.prepare<[string], RunRow>(`${selectRun} WHERE r.id = ?`)
   const all = db.prepare<[number], RunRow>(`${selectRun} ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?`)
   const resumable = db.prepare<[number], RunRow>(
-    `${selectRun} WHERE r.pair_id = ? AND r.status IN ('running', 'interrupted', 'failed') AND r.dry_run = 0
+    `${selectRun} WHERE r.pair_id = ? AND r.status IN ('running', 'interrupted', 'failed') AND r.dry_run = 0 AND r.resumable = 1
      ORDER BY r.started_at DESC, r.rowid DESC`
   )
-  const finish = db.prepare<[string, string, string | null, string | null, string]>(
-    `UPDATE runs SET status = ?, finished_at = ?, report = coalesce(?, report), error = ? WHERE id = ?`
+  const finish = db.prepare<[string, string, string | null, string | null, number, string]>(
+    `UPDATE runs SET status = ?, finished_at = ?, report = coalesce(?, report), error = ?, resumable = ? WHERE id = ?`
   )
   const reopen = db.prepare<[string]>(
     `UPDATE runs SET status = 'running', finished_at = NULL, error = NULL, resumes = resumes + 1 WHERE id = ?`
@@ -89,7 +91,7 @@ export const runsTable = (db: Database.Database) => {
     /** Newest first; the caller drops the one still holding a live lock. */
     resumable: (pairId: number): ReadonlyArray<Run> => resumable.all(pairId).map(toRun),
     finish: (runId: string, input: FinishRun, now: string): number =>
-      finish.run(input.status, now, toJson(input.report), input.error ?? null, runId).changes,
+      finish.run(input.status, now, toJson(input.report), input.error ?? null, input.resumable === false ? 0 : 1, runId).changes,
     reopen: (runId: string): number => reopen.run(runId).changes,
     interruptIfRunning: (runId: string, now: string): number => interruptIfRunning.run(now, runId).changes,
     /** False when the run is not a dry run or its plan was applied already. */

@@ -45,6 +45,7 @@ const run = (overrides: Partial<Run>): Run => ({
   error: null,
   report: null,
   appliedBy: null,
+  resumable: false,
   ...overrides
 })
 
