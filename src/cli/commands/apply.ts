@@ -1,10 +1,10 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { existsSync } from "node:fs"
 import { isStalePlan } from "../../pipeline/apply.js"
 import { StateStore, type Run } from "../../state/index.js"
 import { setExitCode, UsageError, type ExitCode } from "../exit.js"
 import { runsDirOption, stateOption } from "../options.js"
+import { withStateFile } from "../stateFile.js"
 import { executeMigration, type StoredMigrateOptions } from "../runMigration.js"
 
 /** Why a run's plan cannot be applied, in words that say what to do instead; undefined when it can. */
@@ -19,21 +19,14 @@ export const unapplicable = (run: Run): string | undefined => {
 }
 
 const findPlan = (statePath: string, runId: string) =>
-  Effect.gen(function* () {
-    if (!existsSync(statePath)) return yield* new UsageError({ message: `no state file at ${statePath}: nothing to apply (pass --state where the dry run kept its state)` })
+  withStateFile(statePath, "nothing to apply (pass --state where the dry run kept its state)", Effect.gen(function* () {
     const store = yield* StateStore
     const run = yield* store.run(runId)
     if (Option.isNone(run)) return yield* new UsageError({ message: `no run ${runId} in ${statePath}` })
     const why = unapplicable(run.value)
     if (why !== undefined) return yield* new UsageError({ message: why })
     return run.value
-  }).pipe(
-    Effect.provide(StateStore.layer(statePath)),
-    Effect.catchTags({
-      StateError: (e) => Effect.fail(new UsageError({ message: e.message })),
-      StateTooNew: (e) => Effect.fail(new UsageError({ message: e.message }))
-    })
-  )
+  }))
 
 export const applyCommand = Command.make(
   "apply",

@@ -1,10 +1,10 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect } from "effect"
-import { existsSync } from "node:fs"
 import { textTable } from "../../report/index.js"
 import { StateStore, type Conflict, type StateError, type StateTooNew } from "../../state/index.js"
 import { UsageError } from "../exit.js"
 import { stateOption } from "../options.js"
+import { withStateFile } from "../stateFile.js"
 
 /** One field's three values, as a person compares them. */
 const valueOf = (version: unknown, field: string): string => {
@@ -24,16 +24,7 @@ const rowsOf = (conflict: Conflict): ReadonlyArray<ReadonlyArray<string>> =>
   ])
 
 const withStore = <A>(statePath: string, use: Effect.Effect<A, UsageError | StateError | StateTooNew, StateStore>) =>
-  Effect.gen(function* () {
-    if (!existsSync(statePath)) return yield* new UsageError({ message: `no state file at ${statePath}: no sync has run with it` })
-    return yield* use
-  }).pipe(
-    Effect.provide(StateStore.layer(statePath)),
-    Effect.catchTags({
-      StateError: (e) => Effect.fail(new UsageError({ message: e.message })),
-      StateTooNew: (e) => Effect.fail(new UsageError({ message: e.message }))
-    })
-  )
+  withStateFile(statePath, "no sync has run with it", use)
 
 /** Open conflicts of every shop pair in the state file. */
 const openConflicts = Effect.gen(function* () {

@@ -1,9 +1,9 @@
 import { Args, Command } from "@effect/cli"
 import { Config, Effect, Option } from "effect"
-import { existsSync } from "node:fs"
 import { StateStore, type Run, type ShopPair } from "../../state/index.js"
 import { setExitCode, UsageError, type ExitCode } from "../exit.js"
 import { stateOption } from "../options.js"
+import { withStateFile } from "../stateFile.js"
 import { executeMigration, type StoredMigrateOptions } from "../runMigration.js"
 import { executeSync, type StoredSyncOptions } from "../runSync.js"
 
@@ -26,8 +26,7 @@ export const notResumable = (run: Run): string | undefined => {
 
 /** The run to resume: the one named, else the newest unfinished run of the environment's shop pair. */
 const findRun = (statePath: string, runId: Option.Option<string>) =>
-  Effect.gen(function* () {
-    if (!existsSync(statePath)) return yield* new UsageError({ message: `no state file at ${statePath}: nothing to resume` })
+  withStateFile(statePath, "nothing to resume", Effect.gen(function* () {
     const store = yield* StateStore
     const pair = yield* pairFromEnvironment
     if (Option.isSome(runId)) {
@@ -55,13 +54,7 @@ const findRun = (statePath: string, runId: Option.Option<string>) =>
       })
     }
     return latest
-  }).pipe(
-    Effect.provide(StateStore.layer(statePath)),
-    Effect.catchTags({
-      StateError: (e) => Effect.fail(new UsageError({ message: e.message })),
-      StateTooNew: (e) => Effect.fail(new UsageError({ message: e.message }))
-    })
-  )
+  }))
 
 export const resumeCommand = Command.make(
   "resume",
