@@ -71,9 +71,7 @@ export const MappingFile = Schema.Struct({
   sync: Schema.optional(
     Schema.Struct({
       /** Conflict policies per entity and field; they win over `sync --conflict` for the fields they name. */
-      conflicts: Schema.optional(Schema.Struct({ customers: Schema.optional(FieldPolicies), vehicles: Schema.optional(FieldPolicies) })),
-      /** Propagate an AutoLeap archive as an autoGMS delete and the reverse (off: both are reported, nothing is removed). */
-      propagateDeletes: Schema.optional(Schema.Boolean)
+      conflicts: Schema.optional(Schema.Struct({ customers: Schema.optional(FieldPolicies), vehicles: Schema.optional(FieldPolicies) }))
     })
   ),
   tags: Schema.optional(
@@ -127,7 +125,6 @@ export interface Mapping {
       readonly customers: Readonly<Record<string, ConflictPolicy>>
       readonly vehicles: Readonly<Record<string, ConflictPolicy>>
     }
-    readonly propagateDeletes: boolean
   }
   readonly tags: {
     readonly defaultColor: string
@@ -164,8 +161,7 @@ export const mergeMapping = (base: Mapping, file: MappingFile): Mapping => ({
     conflicts: {
       customers: { ...base.sync.conflicts.customers, ...(file.sync?.conflicts?.customers ?? {}) },
       vehicles: { ...base.sync.conflicts.vehicles, ...(file.sync?.conflicts?.vehicles ?? {}) }
-    },
-    propagateDeletes: file.sync?.propagateDeletes ?? base.sync.propagateDeletes
+    }
   },
   tags: {
     defaultColor: (file.tags?.defaultColor ?? base.tags.defaultColor).toUpperCase(),
@@ -219,7 +215,7 @@ export const missingSetting = (file: MappingFile): { readonly path: ReadonlyArra
 const NO_CHOICES: Mapping = {
   defaultCountry: "US",
   policies: { includeArchived: false, invalidVin: "quarantine", vinLookup: false, fillNamesFromBusinessName: false },
-  sync: { conflicts: { customers: {}, vehicles: {} }, propagateDeletes: false },
+  sync: { conflicts: { customers: {}, vehicles: {} } },
   tags: { defaultColor: "CCCCCC", palette: {}, customers: { rename: {}, drop: [] }, vehicles: { rename: {}, drop: [] } },
   enums: {
     autoleap: { customerType: {}, communicationPreference: {}, driveType: {}, transmission: {}, mileageUnit: {} },

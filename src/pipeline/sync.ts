@@ -72,11 +72,11 @@ const captureChanges = (services: StageServices, runId: string, options: SyncOpt
     const cursor = yield* services.state.checkpoint(cursorKey(system, entity))
     const since = Option.flatMap(cursor, (c) => (c.cursor.kind === "position" && c.cursor.updatedAt !== "" ? Option.some(c.cursor.updatedAt) : Option.none()))
     if (options.reconcile || Option.isNone(since)) {
-      return { snapshot: yield* extractEntity(services, runId, system, entity), before: Option.getOrNull(since) }
+      return { snapshot: yield* extractEntity(services, runId, system, entity), before: Option.getOrNull(since), full: true }
     }
     const gateway = services.gateways[system]
     const read = (entity === "customers" ? gateway.customers : gateway.vehicles).readChanged(new Date(since.value), options.overlapMs)
-    return { snapshot: yield* snapshotStream(services, runId, system, entity, read, false), before: since.value }
+    return { snapshot: yield* snapshotStream(services, runId, system, entity, read, false), before: since.value, full: false }
   })
 
 const idOn = (link: Link, system: SystemName): string => (system === "autoleap" ? link.autoleapId : link.autogmsId)
@@ -186,7 +186,7 @@ const noteRow = (direction: Direction, entity: Entity, row: SnapshotRecord, link
 const ECHO: Reason = { code: "ECHO", message: "Our own write read back: nothing to do." }
 const archivedIn = (system: SystemName): Reason => ({
   code: "ARCHIVED",
-  message: `Archived in ${system === "autoleap" ? "AutoLeap" : "autoGMS"}; not propagated (the mapping file's sync.propagateDeletes changes that).`
+  message: `Archived in ${system === "autoleap" ? "AutoLeap" : "autoGMS"}; reported, not propagated: archive or delete it on the other side by hand if that is meant.`
 })
 
 interface Classified {
@@ -286,6 +286,59 @@ const classifyChunk = (
   return out
 }
 
+/** Past this share of an entity's links, deletes found by a full read look like a broken read, not a shop's work. */
+const DELETE_THRESHOLD = 0.02
+/** Deletes listed per side and entity; more are counted in the line that says so. */
+const DELETES_LISTED = 10_000
+
+const DELETED: Reason = {
+  code: "DELETED",
+  message: "No longer on this side (deleted); reported, not propagated: remove or archive it on the other side by hand if that is meant."
+}
+
+/**
+ * A full read finds what no change window can: linked records gone from a side. They are reported (absence from a
+ * change window never counts); when more than 2% of the links seem gone, that is said plainly.
+ */
+const findDeletes = (services: StageServices, runId: string, system: SystemName, entity: Entity, snapshot: number) =>
+  Effect.gen(function* () {
+    const { state } = services
+    const { gone, links } = yield* state.read("find deleted records", (reader) => ({
+      gone: reader.linksMissingFrom(entity, system, snapshot, DELETES_LISTED),
+      links: reader.linkCount(entity)
+    }))
+    if (gone.length === 0) return
+    const direction: Direction = { from: system, to: otherSystem(system) }
+    yield* state.recordPlan(
+      runId,
+      gone.map((link) => {
+        const base = link.base as ModelRecord | null
+        return {
+          from: direction.from,
+          to: direction.to,
+          entity,
+          sourceId: idOn(link, system),
+          action: "delete",
+          writes: false,
+          targetId: idOn(link, direction.to),
+          ownerSourceId: null,
+          sourceHash: sideOf(link, system).seen ?? "",
+          hash: sideOf(link, system).seen ?? "",
+          lookupKey: link.naturalKey ?? idOn(link, system),
+          label: base === null ? idOn(link, system) : labelOf(base),
+          reasonCode: DELETED.code,
+          detail: { record: null, sourceSidecar: null, targetSidecar: null, targetHash: null, planned: null, changes: [], warnings: [], reason: DELETED } satisfies PlanDetail
+        }
+      })
+    )
+    const share = links === 0 ? 0 : gone.length / links
+    yield* services.say(
+      share > DELETE_THRESHOLD
+        ? `${gone.length} linked ${entity} seem gone from ${system} (more than ${DELETE_THRESHOLD * 100}% of ${links} links): reported only, none propagated; check that the read was complete`
+        : `${gone.length} linked ${entity} are gone from ${system}: reported, not propagated`
+    )
+  })
+
 /**
  * Conflicts a person settled (`conflicts resolve`): the chosen side's values of the conflicting fields are written to
  * the other side, over the version the conflict recorded there (or the one this run read, if newer).
@@ -377,6 +430,7 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
       changes[c.system][c.entity] = c.snapshot
       cursors.push({ system: c.system, entity: c.entity, before: c.before, snapshot: c.snapshot })
     }
+    const fullReads = captured.flat().filter((c) => c.full)
 
     // Writes a killed sync left open are settled against the other side's changes (a lost write is a recent one).
     if (!options.dryRun) {
@@ -398,6 +452,7 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
       for (const direction of options.directions) yield* state.clearOpenPlan(runId, direction.from, entity)
       for (const direction of options.directions) yield* planDirection(services, runId, options, direction, entity, changes)
       settledConflicts.push(...(yield* planResolutions(services, runId, options, entity, changes)))
+      for (const read of fullReads.filter((r) => r.entity === entity)) yield* findDeletes(services, runId, read.system, entity, read.snapshot)
     }
     const open = yield* state.read("count planned writes", (reader) => reader.plan.openWrites(runId))
     const writes = open.reduce((n, w) => n + w.count, 0)

@@ -156,6 +156,9 @@ export interface StoreReader {
   readonly snapshots: Omit<ReturnType<typeof snapshotsTable>, "begin" | "append" | "complete" | "find" | "prune" | "latestFull">
   readonly plan: Pick<ReturnType<typeof plansTable>, "isSettled" | "bySource" | "customerPlan" | "countWithReason" | "isTargetTaken" | "chunk" | "counts" | "openWrites" | "ofKind" | "withWarnings" | "drifted" | "verification" | "mismatches">
   readonly link: (entity: Entity, system: System, id: string) => Link | undefined
+  /** Links whose record on `system` is not in a full snapshot of that side (at most `limit`). */
+  readonly linksMissingFrom: (entity: Entity, system: System, snapshotId: number, limit: number) => ReadonlyArray<Link>
+  readonly linkCount: (entity: Entity) => number
 }
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
@@ -248,7 +251,9 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
     const reader: StoreReader = {
       snapshots: snapshotsT,
       plan: plansT,
-      link: (entity, system, id) => linksT.by(pairId, entity, system, id)
+      link: (entity, system, id) => linksT.by(pairId, entity, system, id),
+      linksMissingFrom: (entity, system, snapshotId, limit) => linksT.missingFrom(pairId, entity, system, snapshotId, limit),
+      linkCount: (entity) => linksT.count(pairId, entity)
     }
 
     return {

@@ -79,6 +79,14 @@ export const linksTable = (db: Database.Database) => {
   )
   const all = db.prepare<[number, Entity], LinkRow>(`SELECT ${columns} FROM links WHERE pair_id = ? AND entity = ? ORDER BY id`)
   const count = db.prepare<[number, Entity], { n: number }>(`SELECT count(*) AS n FROM links WHERE pair_id = ? AND entity = ?`)
+  const missingAutoleap = db.prepare<[number, Entity, number, number], LinkRow>(
+    `SELECT ${columns} FROM links l WHERE l.pair_id = ? AND l.entity = ?
+       AND NOT EXISTS (SELECT 1 FROM snapshot_records s WHERE s.snapshot_id = ? AND s.source_id = l.autoleap_id) ORDER BY l.id LIMIT ?`
+  )
+  const missingAutogms = db.prepare<[number, Entity, number, number], LinkRow>(
+    `SELECT ${columns} FROM links l WHERE l.pair_id = ? AND l.entity = ?
+       AND NOT EXISTS (SELECT 1 FROM snapshot_records s WHERE s.snapshot_id = ? AND s.source_id = l.autogms_id) ORDER BY l.id LIMIT ?`
+  )
   const remove = db.prepare<[number, Entity, string]>(`DELETE FROM links WHERE pair_id = ? AND entity = ? AND autoleap_id = ?`)
 
   const by = (pairId: number, entity: Entity, system: System, id: string): Link | undefined => {
@@ -115,6 +123,9 @@ export const linksTable = (db: Database.Database) => {
     },
     all: (pairId: number, entity: Entity): ReadonlyArray<Link> => all.all(pairId, entity).map(toLink),
     count: (pairId: number, entity: Entity): number => count.get(pairId, entity)?.n ?? 0,
+    /** Links whose record on `system` is absent from a full snapshot of that side: deleted there (or archived away). */
+    missingFrom: (pairId: number, entity: Entity, system: System, snapshotId: number, limit: number): ReadonlyArray<Link> =>
+      (system === "autoleap" ? missingAutoleap : missingAutogms).all(pairId, entity, snapshotId, limit).map(toLink),
     remove: (pairId: number, entity: Entity, autoleapId: string): number => remove.run(pairId, entity, autoleapId).changes
   }
 }

@@ -225,7 +225,7 @@ export const migrations: ReadonlyArray<Migration> = [
         to_system       TEXT NOT NULL CHECK (to_system IN ('autoleap', 'autogms')),
         entity          TEXT NOT NULL CHECK (entity IN ('customers', 'vehicles')),
         source_id       TEXT NOT NULL,
-        action          TEXT NOT NULL CHECK (action IN ('create', 'update', 'link', 'unchanged', 'skip', 'quarantine', 'archive', 'conflict')),
+        action          TEXT NOT NULL CHECK (action IN ('create', 'update', 'link', 'unchanged', 'skip', 'quarantine', 'archive', 'delete', 'conflict')),
         writes          INTEGER NOT NULL CHECK (writes IN (0, 1)),
         target_id       TEXT,
         owner_source_id TEXT,

@@ -326,7 +326,7 @@ export interface SnapshotRecord {
 }
 
 // ── plan ────────────────────────────────────────────────────────────────────────────────────────────────────────
-export type PlanAction = "create" | "update" | "link" | "unchanged" | "skip" | "quarantine" | "archive" | "conflict"
+export type PlanAction = "create" | "update" | "link" | "unchanged" | "skip" | "quarantine" | "archive" | "delete" | "conflict"
 /** A drifted record (changed in the source after a dry run): re-planned, or left alone under `apply --strict`. */
 export type PlanDrift = "replanned" | "held"
 /**
