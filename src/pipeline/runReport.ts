@@ -27,6 +27,8 @@ import type { Direction } from "./plan.js"
 import { changesOf, detailOf } from "./planStage.js"
 import type { StageServices } from "./stage.js"
 
+/** Warnings listed per code; the report counts them all and actions.csv has each. */
+const WARNINGS_PER_CODE = 1000
 /** Mismatches listed in the report; verification counts them all. */
 const MISMATCH_LIMIT = 1000
 
@@ -104,7 +106,7 @@ export const reportFromStore = (services: Pick<StageServices, "state" | "gateway
     const conflicts = yield* state.conflicts({ runId })
     const finishedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
     const report: RunReport = yield* state.read("assemble report", (reader) => {
-      const quarantined = reader.plan.ofKind(runId, "quarantine", Number.MAX_SAFE_INTEGER)
+      const warnings = reader.plan.warnings(runId, WARNINGS_PER_CODE)
       const verification = reader.plan.verification(runId)
       const mismatches = reader.plan.mismatches(runId, MISMATCH_LIMIT)
       return assembleRunReport({
@@ -115,11 +117,9 @@ export const reportFromStore = (services: Pick<StageServices, "state" | "gateway
         finishedAt,
         ...(status === undefined ? {} : { status }),
         directions: directionsOf(reader, scope),
-        quarantine: issuesOf(quarantined, (row) => {
-          const reason = reasonOf(row)
-          return [{ code: reason?.code ?? row.reasonCode ?? "UNKNOWN", message: reason?.message ?? "" }]
-        }),
-        warnings: issuesOf(reader.plan.withWarnings(runId), (row) => detailOf(row.detail).warnings),
+        quarantine: reader.plan.quarantined(runId),
+        warnings: warnings.listed,
+        warningsTotal: warnings.total,
         conflicts: conflicts.map((c) => ({ entity: c.entity, autoleapId: c.autoleapId, autogmsId: c.autogmsId, fields: c.fields, resolution: c.resolution })),
         drifted: reader.plan.drifted(runId).map((row) => ({
           entity: row.entity,

@@ -29,6 +29,8 @@ export interface RunReportInput {
   readonly directions: ReadonlyArray<DirectionReport>
   readonly quarantine?: ReadonlyArray<RecordIssue>
   readonly warnings?: ReadonlyArray<RecordIssue>
+  /** How many warnings there are in all, when `warnings` lists only the first of each code. */
+  readonly warningsTotal?: number
   readonly conflicts?: ReadonlyArray<ConflictEntry>
   readonly drifted?: ReadonlyArray<DriftEntry>
   readonly requests?: Partial<Requests>
@@ -71,6 +73,7 @@ export const assembleRunReport = (input: RunReportInput): RunReport => {
     directions: input.directions,
     quarantine: findings.quarantine,
     warnings: findings.warnings,
+    ...(input.warningsTotal === undefined || input.warningsTotal === findings.warnings.length ? {} : { warningsTotal: input.warningsTotal }),
     conflicts: findings.conflicts,
     drifted: findings.drifted,
     requests: { autoleap: input.requests?.autoleap ?? noRequests, autogms: input.requests?.autogms ?? noRequests },

@@ -20,7 +20,8 @@ export const csvHeader = [
   "label",
   "reason",
   "message",
-  "changed_fields"
+  "changed_fields",
+  "warnings"
 ] as const
 
 const formulaStart = /^[=+\-@\t\r]/
@@ -44,7 +45,8 @@ const actionRow = (a: ActionRecord): ReadonlyArray<string> => [
   a.label,
   a.reason ?? "",
   a.message ?? "",
-  a.changes.map(formatChange).join("; ")
+  a.changes.map(formatChange).join("; "),
+  a.warnings.map((w) => w.code).join("; ")
 ]
 
 /** The lines of actions.csv, header first, each with its CRLF. */

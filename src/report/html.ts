@@ -18,7 +18,8 @@ import {
   type RecordTable,
   type RenderOptions,
   type TableView,
-  cursorsView
+  cursorsView,
+  warningsShownLine
 } from "./summary.js"
 
 /** The only way a value reaches the page: & < > " ' all become entities, so shop data is always text, in text or attributes. */
@@ -311,7 +312,11 @@ export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSampl
     "Warnings",
     report.warnings.length === 0
       ? para("None.")
-      : join([para("These records are (or will be) copied, with the caveat shown."), issuesByCode(report.warnings)])
+      : join([
+          para("These records are (or will be) copied, with the caveat shown."),
+          issuesByCode(report.warnings),
+          warningsShownLine(report) === null ? nothing : para(warningsShownLine(report) ?? "", "muted")
+        ])
   )
 
   const conflicts = report.conflicts.length === 0 ? nothing : section("conflicts", "Conflicts", viewTable(conflictsView(report.conflicts), [1, 2]))

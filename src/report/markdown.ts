@@ -18,7 +18,8 @@ import {
   unchangedLine,
   type RenderOptions,
   type TableView,
-  cursorsView
+  cursorsView,
+  warningsShownLine
 } from "./summary.js"
 
 /**
@@ -78,7 +79,7 @@ export const renderMarkdown = (report: RunReport, samples: ReadonlyArray<ActionS
   out.push("## Warnings", "")
   if (report.warnings.length === 0) out.push("None.", "")
   else
-    out.push(viewTable(issuesView(report.warnings)), "")
+    out.push(viewTable(issuesView(report.warnings)), "", ...(warningsShownLine(report) === null ? [] : [warningsShownLine(report) ?? "", ""]))
 
   out.push("## Conflicts", "")
   if (report.conflicts.length === 0) out.push("None.", "")

@@ -264,6 +264,8 @@ export const RunReport = Schema.Struct({
   directions: Schema.Array(DirectionReport),
   quarantine: Schema.Array(RecordIssue),
   warnings: Schema.Array(RecordIssue),
+  /** Every warning of the run; `warnings` lists the first of each code when there are very many (actions.csv has all). */
+  warningsTotal: Schema.optional(Count),
   conflicts: Schema.Array(ConflictEntry),
   drifted: Schema.optionalWith(Schema.Array(DriftEntry), { default: () => [] }),
   requests: Requests,

@@ -141,6 +141,12 @@ export const conflictsView = (conflicts: ReadonlyArray<ConflictEntry>): TableVie
   numericFrom: 99
 })
 
+/** Said under a warnings list that shows only the first of each code. */
+export const warningsShownLine = (report: Pick<RunReport, "warnings" | "warningsTotal">): string | null =>
+  report.warningsTotal === undefined || report.warningsTotal <= report.warnings.length
+    ? null
+    : `Showing ${formatCount(report.warnings.length)} of ${formatCount(report.warningsTotal)} warnings (the first of each kind); actions.csv has every one (warnings column).`
+
 /** A sync's cursors: where each side's change capture stood before the run and where it stands now. */
 export const cursorsView = (sync: SyncSummary): TableView => ({
   header: ["System", "Records", "Changes read from", "Now up to"],

@@ -154,7 +154,7 @@ export interface StateStoreService {
 /** The synchronous lookups of `PairState.read`, scoped to the pair. */
 export interface StoreReader {
   readonly snapshots: Omit<ReturnType<typeof snapshotsTable>, "begin" | "append" | "complete" | "find" | "prune" | "latestFull">
-  readonly plan: Pick<ReturnType<typeof plansTable>, "isSettled" | "bySource" | "customerPlan" | "countWithReason" | "isTargetTaken" | "chunk" | "counts" | "openWrites" | "ofKind" | "withWarnings" | "drifted" | "verification" | "mismatches">
+  readonly plan: Pick<ReturnType<typeof plansTable>, "isSettled" | "bySource" | "customerPlan" | "countWithReason" | "isTargetTaken" | "chunk" | "counts" | "openWrites" | "ofKind" | "warnings" | "quarantined" | "drifted" | "verification" | "mismatches">
   readonly link: (entity: Entity, system: System, id: string) => Link | undefined
   /** Links whose record on `system` is not in a full snapshot of that side (at most `limit`). */
   readonly linksMissingFrom: (entity: Entity, system: System, snapshotId: number, limit: number) => ReadonlyArray<Link>

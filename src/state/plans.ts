@@ -54,11 +54,12 @@ const toItem = (r: Row): PlanItemRow => ({
  * How a row is reported: a refusal by the target is a quarantine, a 409 that pointed at an existing record a link;
  * otherwise the planned action. A write of a real run that has not happened (yet) counts as nothing: `pending`.
  */
-const kindSql = `CASE
-  WHEN outcome = 'rejected' THEN 'quarantine'
-  WHEN outcome = 'existing' THEN 'link'
-  WHEN writes = 1 AND outcome IS NULL AND (SELECT dry_run FROM runs WHERE runs.id = plan_items.run_id) = 0 THEN 'pending'
-  ELSE action END`
+const kindOf = (table: string): string => `CASE
+  WHEN ${table}.outcome = 'rejected' THEN 'quarantine'
+  WHEN ${table}.outcome = 'existing' THEN 'link'
+  WHEN ${table}.writes = 1 AND ${table}.outcome IS NULL AND (SELECT dry_run FROM runs WHERE runs.id = ${table}.run_id) = 0 THEN 'pending'
+  ELSE ${table}.action END`
+const kindSql = kindOf("plan_items")
 
 const phaseFilters: Readonly<Record<PlanPhase, string>> = {
   creates: "writes = 1 AND outcome IS NULL AND action = 'create'",
@@ -125,9 +126,24 @@ export const plansTable = (db: Database.Database) => {
   const ofKind = db.prepare<[string, string, number], Row>(
     `SELECT * FROM plan_items WHERE run_id = ? AND ${kindSql} = ? ORDER BY entity, id LIMIT ?`
   )
-  const withWarnings = db.prepare<[string], Row>(
-    `SELECT * FROM plan_items WHERE run_id = ? AND json_array_length(detail, '$.warnings') > 0 AND ${kindSql} NOT IN ('quarantine', 'pending', 'skip')
-     ORDER BY entity, id`
+  // Only the columns a findings list needs, never the rows' records: a run may have 250,000 rows.
+  const warningRows = db.prepare<[string, number], { entity: Entity; from_system: System; source_id: string; code: string; message: string }>(
+    `SELECT entity, from_system, source_id, code, message FROM (
+       SELECT p.entity, p.from_system, p.source_id, p.id, json_extract(w.value, '$.code') AS code, json_extract(w.value, '$.message') AS message,
+         row_number() OVER (PARTITION BY json_extract(w.value, '$.code') ORDER BY p.entity, p.id) AS nth
+       FROM plan_items p, json_each(p.detail, '$.warnings') w
+       WHERE p.run_id = ? AND ${kindOf("p")} NOT IN ('quarantine', 'pending', 'skip'))
+     WHERE nth <= ? ORDER BY entity, id`
+  )
+  const warningTotal = db.prepare<[string], number>(
+    `SELECT count(*) FROM plan_items p, json_each(p.detail, '$.warnings')
+     WHERE p.run_id = ? AND ${kindOf("p")} NOT IN ('quarantine', 'pending', 'skip')`
+  ).pluck()
+  const quarantineRows = db.prepare<[string], { entity: Entity; from_system: System; source_id: string; code: string | null; message: string | null }>(
+    `SELECT entity, from_system, source_id,
+       CASE WHEN outcome = 'rejected' THEN json_extract(outcome_detail, '$.code') ELSE coalesce(reason_code, json_extract(detail, '$.reason.code')) END AS code,
+       CASE WHEN outcome = 'rejected' THEN json_extract(outcome_detail, '$.message') ELSE json_extract(detail, '$.reason.message') END AS message
+     FROM plan_items WHERE run_id = ? AND ${kindSql} = 'quarantine' ORDER BY entity, id`
   )
   const drifted = db.prepare<[string], Row>(`SELECT * FROM plan_items WHERE run_id = ? AND drift IS NOT NULL ORDER BY entity, id`)
   const verification = db.prepare<[string], { from_system: System; to_system: System; entity: Entity; expected: number; found: number }>(
@@ -197,7 +213,14 @@ export const plansTable = (db: Database.Database) => {
       ...driftCounts.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, kind: "drifted", count: r.n }))
     ],
     ofKind: (runId: string, kind: string, limit: number): ReadonlyArray<PlanItemRow> => ofKind.all(runId, kind, limit).map(toItem),
-    withWarnings: (runId: string): ReadonlyArray<PlanItemRow> => withWarnings.all(runId).map(toItem),
+    /** The warnings of rows that are (or will be) written: the first `perCode` of each code, and how many in all. */
+    warnings: (runId: string, perCode: number) => ({
+      listed: warningRows.all(runId, perCode).map((r) => ({ entity: r.entity, system: r.from_system, sourceId: r.source_id, code: r.code, message: r.message })),
+      total: warningTotal.get(runId) ?? 0
+    }),
+    /** Every quarantined record (held back by the plan or refused by the target), with its reason. */
+    quarantined: (runId: string) =>
+      quarantineRows.all(runId).map((r) => ({ entity: r.entity, system: r.from_system, sourceId: r.source_id, code: r.code ?? "UNKNOWN", message: r.message ?? "" })),
     drifted: (runId: string): ReadonlyArray<PlanItemRow> => drifted.all(runId).map(toItem),
     verification: (runId: string) =>
       verification.all(runId).map((r) => ({ from: r.from_system, to: r.to_system, entity: r.entity, expected: r.expected, found: r.found })),

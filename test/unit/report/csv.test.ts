@@ -55,9 +55,9 @@ describe("actions.csv", () => {
     const text = csvText(actions.each())
     expect(text.endsWith("\r\n")).toBe(true)
     const rows = parseCsv(text)
-    expect(rows[0]).toEqual(["entity", "direction", "action", "source_system", "source_id", "target_id", "label", "reason", "message", "changed_fields"])
+    expect(rows[0]).toEqual(["entity", "direction", "action", "source_system", "source_id", "target_id", "label", "reason", "message", "changed_fields", "warnings"])
     expect(rows).toHaveLength(records.length + 1)
-    expect(rows.every((r) => r.length === 10)).toBe(true)
+    expect(rows.every((r) => r.length === 11)).toBe(true)
     expect(rows[1]).toEqual([
       "customers",
       "autoleap-to-autogms",
@@ -68,7 +68,8 @@ describe("actions.csv", () => {
       hostile.script,
       "",
       "",
-      `firstName: (empty) → ${hostile.script}; notes: (empty) → ${hostile.multiline}; tags: (empty) → VIP, O'Brien & Sons`
+      `firstName: (empty) → ${hostile.script}; notes: (empty) → ${hostile.multiline}; tags: (empty) → VIP, O'Brien & Sons`,
+      "INVALID_EMAIL"
     ])
     const quarantined = rows.find((r) => r[7] === "MISSING_NAME")
     expect(quarantined?.[4]).toBe(`'${hostile.formula}`)
