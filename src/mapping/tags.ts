@@ -2,9 +2,11 @@
  * Tag rules from the mapping file (rename, merge, drop per entity) and the colour palette that lets tags keep their
  * colour through autoGMS, which stores names only.
  */
+import type { Entity } from "../domain/entity.js"
 import { dedupeTagNames, normalizeTagName, tagKey } from "../domain/tag.js"
 
-export type TagEntity = "customers" | "vehicles"
+/** The entities that carry tags: every entity. */
+export type TagEntity = Entity
 
 /** One entity's rules, keyed by tag key (case-insensitive, white space normalised). */
 export interface CompiledTagRules {

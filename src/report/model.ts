@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { SystemName } from "../domain/ids.js"
 
 /**
  * The run report: every field of report.json in contract/cli.md (names kept exactly), plus the preflight estimate, the
@@ -10,8 +11,8 @@ import { Schema } from "effect"
  * which default when missing so a report.json written before drift was tracked still reads.
  */
 
-export const SystemName = Schema.Literal("autoleap", "autogms")
-export type SystemName = typeof SystemName.Type
+/** The one system name of the domain, re-exported for the report's readers. */
+export { SystemName }
 
 export const EntityName = Schema.Literal("customers", "vehicles", "tags")
 export type EntityName = typeof EntityName.Type
