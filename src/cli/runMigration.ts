@@ -233,7 +233,22 @@ export const executeRun = (request: RunKindRequest): Effect.Effect<RunOutcome, U
       const startedAt = Option.match(yield* store.run(runId), { onNone: () => new Date().toISOString(), onSome: (r) => r.startedAt })
       // Lines go above the progress bars (a terminal's bars would tear them), unless the caller takes them.
       const tell = (line: string) => (request.say === undefined ? progress.log(line) : Effect.sync(() => say(line)))
-      const services = { gateways, state, ctx, progress, say: (line: string) => Effect.zipRight(tell(line), Effect.logInfo(line)) }
+      const inFlight = { records: 0 }
+      const services = { gateways, state, ctx, progress, inFlight, say: (line: string) => Effect.zipRight(tell(line), Effect.logInfo(line)) }
+      // Ctrl-C or SIGTERM: said at once; the run then stops after the group in flight (it is uninterruptible).
+      yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          const onSignal = () => process.stderr.write(`stopping after the batch in flight (${inFlight.records} records)…\n`)
+          process.once("SIGINT", onSignal)
+          process.once("SIGTERM", onSignal)
+          return onSignal
+        }),
+        (onSignal) =>
+          Effect.sync(() => {
+            process.off("SIGINT", onSignal)
+            process.off("SIGTERM", onSignal)
+          })
+      )
 
       /** A run that stops early still leaves its report (what it did so far); the line it returns says how to go on. */
       const stopEarly = (status: "interrupted" | "failed", message: string, resumable = true) =>

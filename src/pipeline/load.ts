@@ -145,6 +145,7 @@ const sendGroup = (
     }))
     const recorded = yield* state.recordIntents(runId, intents)
     yield* state.markSent(recorded.batchId)
+    if (services.inFlight !== undefined) services.inFlight.records = group.length
     const outcomes: ReadonlyArray<WriteOutcome<ModelRecord>> = yield* write(group.map((p) => p.request))
 
     const ledger: Array<LedgerOutcome> = []
@@ -214,6 +215,7 @@ const sendGroup = (
         ? {}
         : { checkpoint: { system: direction.from, entity: last.entity, phase: phaseOf("load", direction), cursor: { kind: "position", updatedAt: "", id: last.sourceId } } })
     })
+    if (services.inFlight !== undefined) services.inFlight.records = 0
     return again
   }).pipe(Effect.uninterruptible)
 

@@ -19,6 +19,8 @@ export interface StageServices {
   readonly progress: ProgressService
   /** A line for the person watching (stderr), also kept in the log. */
   readonly say: (line: string) => Effect.Effect<void>
+  /** Writes sent and not yet settled: what a Ctrl-C waits for (the command line says how many). */
+  readonly inFlight?: { records: number }
 }
 
 /** The snapshots a plan is made from: the source side's and the target side's, of one entity. */

@@ -173,9 +173,13 @@ describe("migrate killed with SIGKILL, then resume", () => {
       void running.done.then(() => (exited = true))
       await waitFor(() => exited || writes() >= Math.round(refWrites * 0.4), 40_000, 2)
       expect(exited, "the run ended before the interrupt").toBe(false)
+      const signalledAt = Date.now()
       running.child.kill("SIGINT")
+      // Said at once, before the group in flight is done.
+      expect(await waitFor(() => running.stderr().includes("stopping after the batch in flight ("), 1_000, 5), running.stderr()).toBe(true)
+      const saidAfterMs = Date.now() - signalledAt
       const interrupted = await running.done
-      const history = [`SIGINT at ${writes()} writes of ${refWrites}: exit ${interrupted.code} after ${interrupted.ms} ms`]
+      const history = [`SIGINT at ${writes()} writes of ${refWrites}: said so after ${saidAfterMs} ms, exit ${interrupted.code} after ${interrupted.ms} ms`]
       expect(interrupted.signal, describeRun(interrupted)).toBeNull()
       expect(interrupted.code, describeRun(interrupted)).toBe(3)
       const runId = runIdFrom(interrupted.stdout, [world.runsDir])
