@@ -78,15 +78,18 @@ const snapshotCounts = (services: StageServices, snapshots: Snapshots, side: "so
 export const planEstimate = (services: StageServices, runId: string, direction: Direction, reads: { readonly source: PerEntity; readonly target: PerEntity }) =>
   Effect.gen(function* () {
     const open = yield* services.state.read("count planned writes", (reader) => reader.plan.openWrites(runId))
-    const sum = (creates: boolean) => ({
-      customers: open.filter((w) => w.entity === "customers" && w.creates === creates).reduce((n, w) => n + w.count, 0),
-      vehicles: open.filter((w) => w.entity === "vehicles" && w.creates === creates).reduce((n, w) => n + w.count, 0)
+    const sum = (matches: (action: string) => boolean) => ({
+      customers: open.filter((w) => w.entity === "customers" && matches(w.action)).reduce((n, w) => n + w.count, 0),
+      vehicles: open.filter((w) => w.entity === "vehicles" && matches(w.action)).reduce((n, w) => n + w.count, 0)
     })
-    const create = sum(true)
-    const update = sum(false)
+    const create = sum((a) => a === "create")
+    const update = sum((a) => a !== "create")
+    const linked = sum((a) => a === "link")
     const estimate = estimateRun(services.gateways, direction, { ...reads, create, update })
+    const total = (n: PerEntity) => n.customers + n.vehicles
+    // Worded as the report's table counts them: a record matched by email, phone or VIN is "linked", even when updated.
     yield* services.say(
-      `estimate: ${describeEstimate(estimate)} (${create.customers + create.vehicles} creates, ${update.customers + update.vehicles} updates)`
+      `estimate: ${describeEstimate(estimate)} (${total(create)} creates, ${total(update) - total(linked)} updates, ${total(linked)} linked and updated)`
     )
     return estimate
   })

@@ -161,8 +161,8 @@ export const plansTable = (db: Database.Database) => {
        lookup_key, label, reason_code, detail, drift
      FROM plan_items WHERE run_id = ? ORDER BY id`
   )
-  const openWrites = db.prepare<[string], { from_system: System; entity: Entity; creating: number; n: number }>(
-    `SELECT from_system, entity, action = 'create' AS creating, count(*) AS n FROM plan_items
+  const openWrites = db.prepare<[string], { from_system: System; entity: Entity; action: PlanAction; n: number }>(
+    `SELECT from_system, entity, action, count(*) AS n FROM plan_items
      WHERE run_id = ? AND writes = 1 AND outcome IS NULL GROUP BY 1, 2, 3`
   )
   const withReason = db.prepare<[string, string], number>(`SELECT count(*) FROM plan_items WHERE run_id = ? AND reason_code = ?`).pluck()
@@ -230,8 +230,8 @@ export const plansTable = (db: Database.Database) => {
       for (const row of everyOfKind.iterate(runId, kind)) yield toItem(row)
     },
     /** Writes still to be carried out, per entity: creates and the rest. */
-    openWrites: (runId: string): ReadonlyArray<{ readonly from: System; readonly entity: Entity; readonly creates: boolean; readonly count: number }> =>
-      openWrites.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, creates: r.creating === 1, count: r.n })),
+    openWrites: (runId: string): ReadonlyArray<{ readonly from: System; readonly entity: Entity; readonly action: PlanAction; readonly count: number }> =>
+      openWrites.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, action: r.action, count: r.n })),
     /** Rows of the run with a reason code (e.g. sync's ECHO). */
     countWithReason: (runId: string, code: string): number => withReason.get(runId, code) ?? 0,
     /** `apply`: the dry run's plan becomes the applying run's. */

@@ -117,6 +117,10 @@ describe("shopbridge migrate --from autoleap --to autogms (curated fixtures)", (
     const { report, runId } = dry
 
     for (const file of REPORT_FILES) expect(existsSync(join(world.runsDir, runId, file)), `${file} missing`).toBe(true)
+    // The estimate counts writes as the report's table does: records matched by email, phone or VIN are "linked".
+    const linked = countsOf(report, "customers").linked + countsOf(report, "vehicles").linked
+    const created = countsOf(report, "customers").created + countsOf(report, "vehicles").created
+    expect(result.stderr).toContain(`(${created} creates, 0 updates, ${linked} linked and updated)`)
 
     // Every field cli.md lists.
     expect(report.runId).toBe(runId)
