@@ -3,7 +3,7 @@
  * what is wrong) out. Reading the files is config/mappingFile.ts's: the mapping layer does no I/O.
  */
 import { fileURLToPath } from "node:url"
-import { Data, Effect, Either, ParseResult, Schema } from "effect"
+import { Data, Either, ParseResult, Schema } from "effect"
 import { MappingFile } from "./mappingSchema.js"
 
 export class MappingFileError extends Data.TaggedError("MappingFileError")<{

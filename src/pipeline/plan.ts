@@ -4,7 +4,6 @@
  * here reads or writes. `planChunk` (planStage.ts) feeds it from indexed queries; `planEntity` from arrays (tests).
  */
 import type { Customer } from "../domain/customer.js"
-import type { Entity } from "../domain/entity.js"
 import type { Finding } from "../domain/findings.js"
 import type { SystemName } from "../domain/ids.js"
 import type { Vehicle } from "../domain/vehicle.js"
@@ -269,6 +268,3 @@ export const planEntity = <R extends ModelRecord>(input: PlanInput<R>): Readonly
     )
   )
 }
-
-/** Which entity a record is. */
-export const entityOf = (record: ModelRecord): Entity => (record.kind === "customer" ? "customers" : "vehicles")

@@ -16,7 +16,6 @@ import {
   type DirectionReport,
   type EntityCounts,
   type Estimate,
-  type RecordIssue,
   type RunActions,
   type RunReport,
   type RunStatus,
@@ -93,9 +92,6 @@ const directionsOf = (reader: StoreReader, scope: ReportScope): ReadonlyArray<Di
     }
     return { from: direction.from, to: direction.to, entities: Object.fromEntries(counts) }
   })
-
-const issuesOf = (rows: ReadonlyArray<PlanItemRow>, pick: (row: PlanItemRow) => ReadonlyArray<{ code: string; message: string }>): ReadonlyArray<RecordIssue> =>
-  rows.flatMap((row) => pick(row).map((i) => ({ entity: row.entity, system: row.from, sourceId: row.sourceId, code: i.code, message: i.message })))
 
 /** The report of a run so far; `status` is given when it stopped early (interrupted, failed). */
 export const reportFromStore = (services: Pick<StageServices, "state" | "gateways">, scope: ReportScope, status?: RunStatus) =>

@@ -2,7 +2,6 @@
  * How a mapped record is kept in a snapshot: its natural keys in indexed columns, its hash as its system stores it, and
  * the whole mapped record (record, sidecar, findings) as JSON, read back as it was written.
  */
-import type { Customer } from "../domain/customer.js"
 import { customerNameKey, naturalKeys, type Mapped, type NaturalKey } from "../mapping/index.js"
 import type { SnapshotKeyField, SnapshotKeys, SnapshotRecord, SnapshotRecordInput } from "../state/index.js"
 import { storedHash, type ModelRecord } from "./plan.js"
@@ -36,5 +35,3 @@ export const toSnapshotRecord = (mapped: Mapped<ModelRecord>): SnapshotRecordInp
 
 /** The mapped record a snapshot row holds: written by `toSnapshotRecord` in this same program, so read as such. */
 export const mappedOf = <R extends ModelRecord>(row: SnapshotRecord): Mapped<R> => row.mapped as Mapped<R>
-
-export const asCustomer = (row: SnapshotRecord): Mapped<Customer> => row.mapped as Mapped<Customer>

@@ -387,10 +387,3 @@ export type PlanPhase =
   | "quarantine"
   | "all"
 
-/** How a planned record is counted in a report: its action, or what its outcome turned it into. */
-export interface PlanCount {
-  readonly from: System
-  readonly entity: Entity
-  readonly kind: "create" | "update" | "link" | "unchanged" | "skip" | "quarantine"
-  readonly count: number
-}
