@@ -1,7 +1,8 @@
 // Child process for the crash test: writes batches through the compiled store until it is killed.
 // argv: <state file> <writer number> <records per batch>
 import { Effect } from "effect"
-import { StateStore } from "../../../dist/state/index.js"
+// The store as processes.test.ts built it for these children (SHOPBRIDGE_STATE_MODULE), else the package's own build.
+const { StateStore } = await import(process.env.SHOPBRIDGE_STATE_MODULE ?? "../../../dist/state/index.js")
 
 const [path, writer, perBatch] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 200)]
 const runId = `crash-${writer}`

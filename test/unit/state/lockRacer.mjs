@@ -2,7 +2,8 @@
 // argv: <state file> <run id> <hold ms>. Prints one JSON line: { won: true } or { won: false, holder }.
 import { Effect } from "effect"
 import { createInterface } from "node:readline"
-import { StateStore } from "../../../dist/state/index.js"
+// The store as processes.test.ts built it for these children (SHOPBRIDGE_STATE_MODULE), else the package's own build.
+const { StateStore } = await import(process.env.SHOPBRIDGE_STATE_MODULE ?? "../../../dist/state/index.js")
 
 const [path, runId, holdMs] = [process.argv[2], process.argv[3], Number(process.argv[4])]
 

@@ -3,7 +3,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 // The children run the compiled store, as the CLI would. Only src/state and what it imports (src/domain) are compiled,
@@ -11,18 +11,28 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, "../../..")
 const dir = mkdtempSync(join(tmpdir(), "shopbridge-state-processes-"))
+// Its own build folder, not dist/: other test files build dist/ at the same time, and a child must never import a file
+// another build is rewriting. Inside node_modules/ so the children still resolve better-sqlite3 and effect.
+const build = join(root, "node_modules", ".cache", `shopbridge-state-processes-${process.pid}`)
 
 beforeAll(() => {
   execFileSync(join(root, "node_modules/.bin/tsc"), [
     "--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--lib", "ES2023", "--types", "node",
     "--strict", "--skipLibCheck", "--esModuleInterop", "--sourceMap",
-    "--rootDir", "src", "--outDir", "dist", "src/state/index.ts"
+    "--rootDir", "src", "--outDir", build, "src/state/index.ts"
   ], { cwd: root, stdio: "pipe" })
 }, 120_000)
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+  rmSync(build, { recursive: true, force: true })
+})
 
 const spawnChild = (script: string, args: ReadonlyArray<string>): ChildProcess =>
-  spawn(process.execPath, [join(here, script), ...args], { cwd: root, stdio: ["pipe", "pipe", "pipe"] })
+  spawn(process.execPath, [join(here, script), ...args], {
+    cwd: root,
+    env: { ...process.env, SHOPBRIDGE_STATE_MODULE: pathToFileURL(join(build, "state", "index.js")).href },
+    stdio: ["pipe", "pipe", "pipe"]
+  })
 
 /** Resolves with each stdout line as it arrives; `lines()` gives everything so far. */
 const watchLines = (child: ChildProcess) => {
