@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { ensureBuilt } from "./migrateHarness.js"
 
 const root = resolve(import.meta.dirname, "..", "..")
 const bin = join(root, "dist", "cli", "bin.js")
@@ -11,10 +12,8 @@ const children: Array<ChildProcessWithoutNullStreams> = []
 let scratch: string
 
 beforeAll(async () => {
-  // tsc emits even when files other engineers are still writing have type errors; what matters is the built CLI.
-  await new Promise<void>((done) =>
-    execFile(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")], { cwd: root }, () => done())
-  )
+  // The shared, locked build: other files run the CLI from dist/ meanwhile, so it is never rebuilt under them.
+  await ensureBuilt()
   expect(existsSync(bin)).toBe(true)
   scratch = await mkdtemp(join(tmpdir(), "shopbridge-sandbox-e2e-"))
 }, 180_000)
