@@ -37,6 +37,10 @@ export interface RequesterOptions {
 
 const retryAfterOf = (error: unknown): number | undefined => (error instanceof HttpStatusError ? error.retryAfterMs : undefined)
 
+/** The API answered 429 (also when it answered so to a request this one needed first). */
+const isRateLimitedError = (error: unknown): boolean =>
+  (error instanceof HttpStatusError && error.status === 429) || (error instanceof NotSent && isRateLimitedError(error.cause))
+
 /** Nothing was applied: the server refused for rate (429), the connection never reached it, or it was never sent. */
 export const isNotAppliedTransient = (error: unknown): boolean =>
   (error instanceof HttpStatusError && error.status === 429) ||
@@ -88,6 +92,7 @@ export const makeRequester = (options: RequesterOptions): Requester => {
             {
               isRetryable,
               retryAfterMs: retryAfterOf,
+              isRateLimited: isRateLimitedError,
               onRetry: (error, delayMs, retry) =>
                 Effect.all(
                   [

@@ -14,6 +14,12 @@ export interface RetryPolicy {
    * only `maxRetries` bounds the retries.
    */
   readonly maxElapsedMs?: number
+  /**
+   * The wait after a 429 that names none (AutoLeap sends no Retry-After). Such a 429 means the API answered and asks us
+   * to wait: it is exempt from `maxElapsedMs`, so a run started right after another has used the minute waits it out.
+   * Unset: the backoff.
+   */
+  readonly rateLimitedWaitMs?: number
 }
 
 /** Mid-run: ride out a restart or a long 429 rather than lose a run that has read for an hour. */
@@ -23,7 +29,15 @@ export const defaultRetryPolicy: RetryPolicy = { maxRetries: 8, baseDelayMs: 250
  * Before anything is read (is the URL right, are the credentials accepted): a person is waiting for the answer, and a
  * URL where nothing listens should be reported within ~15 s, not after minutes of backoff.
  */
-export const preflightRetryPolicy: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 4_000, maxRetryAfterMs: 10_000, maxElapsedMs: 15_000 }
+export const preflightRetryPolicy: RetryPolicy = {
+  maxRetries: 6,
+  baseDelayMs: 500,
+  maxDelayMs: 4_000,
+  maxRetryAfterMs: 10_000,
+  maxElapsedMs: 15_000,
+  // Six waits of 10 s outlast a rolling minute of another run's requests.
+  rateLimitedWaitMs: 10_000
+}
 
 /** Worth another try for a read: 429, any 5xx, a reset or a timeout, also when it hit a request this one needed first. */
 export const isTransientHttpError = (error: unknown): boolean =>
@@ -49,6 +63,8 @@ export interface RetryHooks<E> {
   readonly isRetryable: (error: E) => boolean
   /** The server's own wait (429 Retry-After), which wins over the backoff. */
   readonly retryAfterMs: (error: E) => number | undefined
+  /** The API answered 429: it is there and asks us to wait (see `RetryPolicy.rateLimitedWaitMs`). */
+  readonly isRateLimited?: (error: E) => boolean
   /** Called once per retry that will happen: its number (1 for the first retry), its delay, and the error it follows. */
   readonly onRetry: (error: E, delayMs: number, retry: number) => Effect.Effect<void>
 }
@@ -63,15 +79,20 @@ export const retrySchedule = <E>(policy: RetryPolicy, hooks: RetryHooks<E>, star
   return Schedule.identity<E>().pipe(
     Schedule.whileInput(hooks.isRetryable),
     Schedule.intersect(Schedule.recurs(policy.maxRetries)),
-    Schedule.checkEffect(() => (budgetEnd === undefined ? Effect.succeed(true) : Effect.map(Clock.currentTimeMillis, (now) => now < budgetEnd))),
+    Schedule.checkEffect((error) =>
+      budgetEnd === undefined || hooks.isRateLimited?.(error) === true ? Effect.succeed(true) : Effect.map(Clock.currentTimeMillis, (now) => now < budgetEnd)
+    ),
     Schedule.addDelayEffect(([error, attempt]) =>
       Effect.gen(function* () {
         const serverWait = hooks.retryAfterMs(error)
+        const rateLimited = hooks.isRateLimited?.(error) === true
         const wanted =
           serverWait !== undefined
             ? Math.min(serverWait, policy.maxRetryAfterMs)
-            : fullJitterDelayMs(policy, attempt, yield* Random.next)
-        const delay = budgetEnd === undefined ? wanted : Math.max(0, Math.min(wanted, budgetEnd - (yield* Clock.currentTimeMillis)))
+            : rateLimited && policy.rateLimitedWaitMs !== undefined
+              ? policy.rateLimitedWaitMs
+              : fullJitterDelayMs(policy, attempt, yield* Random.next)
+        const delay = budgetEnd === undefined || rateLimited ? wanted : Math.max(0, Math.min(wanted, budgetEnd - (yield* Clock.currentTimeMillis)))
         yield* hooks.onRetry(error, delay, attempt + 1)
         return Duration.millis(delay)
       })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Fiber, TestClock } from "effect"
 import { HttpStatusError, TimeoutError, TransportError } from "../../../src/http/errors.js"
-import { fullJitterDelayMs, isTransientHttpError, parseRetryAfterMs, retrySchedule } from "../../../src/http/retry.js"
+import { fullJitterDelayMs, isTransientHttpError, parseRetryAfterMs, preflightRetryPolicy, retrySchedule } from "../../../src/http/retry.js"
 
 const policy = { maxRetries: 5, baseDelayMs: 1_000, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 }
 const status = (s: number, retryAfterMs?: number) => new HttpStatusError({ method: "GET", path: "/x", status: s, body: undefined, retryAfterMs })
@@ -83,6 +83,29 @@ describe("retry policy", () => {
       expect((yield* Fiber.join(fiber))._tag).toBe("Left")
       // Waits of 4 s from t = 0: attempts at 0, 4, 8, and one at 10 s (the wait cut from 4 s to 2 s); none after.
       expect(attemptsAt.map((t) => t - start)).toEqual([0, 4_000, 8_000, 10_000])
+    })
+  )
+
+  it.effect("a 429 without Retry-After is outside the budget: the preflight waits out another run's minute instead of failing", () =>
+    Effect.gen(function* () {
+      const attemptsAt: Array<number> = []
+      const limitedFor = 45_000
+      const start = yield* Clock.currentTimeMillis
+      const attempt = Effect.flatMap(Clock.currentTimeMillis, (t) => {
+        attemptsAt.push(t - start)
+        return t - start < limitedFor ? Effect.fail(status(429)) : Effect.succeed("answered")
+      })
+      const schedule = retrySchedule(
+        preflightRetryPolicy,
+        { isRetryable: isTransientHttpError, retryAfterMs: (e: HttpStatusError) => e.retryAfterMs, isRateLimited: (e: HttpStatusError) => e.status === 429, onRetry: () => Effect.void },
+        start
+      )
+      const fiber = yield* Effect.fork(Effect.either(Effect.retry(attempt, schedule)))
+      for (let i = 0; i < 1_000 && fiber.unsafePoll() === null; i++) yield* TestClock.adjust("500 millis")
+      const result = yield* Fiber.join(fiber)
+      expect(result._tag).toBe("Right")
+      // Past the 15 s budget, 10 s apart, until the window frees.
+      expect(attemptsAt).toEqual([0, 10_000, 20_000, 30_000, 40_000, 50_000])
     })
   )
 })
