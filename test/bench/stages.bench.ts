@@ -73,8 +73,7 @@ describe("local stages throughput", () => {
         progress: { start: () => Effect.void, advance: () => Effect.void, finish: () => Effect.void, log: () => Effect.void },
         say: () => Effect.void
       }
-      const timed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-        Effect.map(Effect.timed(effect), ([duration, value]) => ({ ms: Number(duration.value._tag === "Millis" ? duration.value.millis : 0) || 0, duration, value }))
+      const timed = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.map(Effect.timed(effect), ([duration, value]) => ({ duration, value }))
 
       const extract = yield* timed(
         Effect.all({
