@@ -60,7 +60,9 @@ describe("README and .env.example", () => {
     for (const heading of ["## Your first real run", "### 4. Apply the plan you reviewed", "### 5. What cannot be undone", "### Exit codes", "## Performance", "## How a migration stays exactly-once", "## Choices where the contract is silent", "## Where things are"])
       expect(readme).toContain(heading)
     expect(readme).toContain("shopbridge apply RUN_ID --strict")
-    expect(readme).toContain("(filled in by the scale benchmark: see npm run bench)")
+    // The scale benchmark's figures, at both sizes.
+    expect(readme).toMatch(/^\| 10,000 \| AutoLeap → autoGMS \| dry \|/m)
+    expect(readme).toMatch(/^\| 250,000 \| autoGMS → AutoLeap \| real \|/m)
     expect(readme).toMatch(/repository root/)
   })
 
