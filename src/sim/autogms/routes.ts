@@ -108,18 +108,11 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
 
   /** The first other customer of the garage holding this email, else this phone (E.164 / digits). */
   const customerClash = (garage: AutogmsSeedGarage, fields: Record<string, unknown>, exceptId?: string): string | undefined => {
-    const others = store.inGarage("customers", garage.id).filter((c) => c.id !== exceptId)
-    const email = emailKey(fields["email"])
-    if (email !== undefined) {
-      const hit = others.find((c) => keysOf(c, garage.country).email === email)
-      if (hit !== undefined) return hit.id
-    }
-    const phone = phoneKey(fields["phone"], garage.country)
-    if (phone !== undefined) {
-      const hit = others.find((c) => keysOf(c, garage.country).phone === phone)
-      if (hit !== undefined) return hit.id
-    }
-    return undefined
+    const holder = (name: "email" | "phone", key: string | undefined) =>
+      key === undefined
+        ? undefined
+        : store.idsByKey("customers", garage.id, name, (c) => keysOf(c, garage.country)[name], key).find((id) => id !== exceptId)
+    return holder("email", emailKey(fields["email"])) ?? holder("phone", phoneKey(fields["phone"], garage.country))
   }
 
   const matchesSearch = (c: StoredRecord, q: string, country: string): boolean => {
@@ -173,7 +166,7 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
   const vinClash = (garage: AutogmsSeedGarage, vin: unknown, exceptId?: string): string | undefined => {
     const key = vinKey(vin)
     if (key === undefined) return undefined
-    return store.inGarage("vehicles", garage.id).find((v) => v.id !== exceptId && keysOf(v, garage.country).vin === key)?.id
+    return store.idsByKey("vehicles", garage.id, "vin", (v) => keysOf(v, garage.country).vin, key).find((id) => id !== exceptId)
   }
 
   const createVehicle = (garage: AutogmsSeedGarage, body: unknown): SimResponse => {
