@@ -2,12 +2,10 @@
  * `shopbridge apply RUN_ID`: a reviewed dry run's plan is what gets written. Black-box: the built CLI against the
  * simulators, on the curated fixtures (AutoLeap → autoGMS).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   countsOf,
   describeRun,
-  ensureBuilt,
-  killAll,
   migrate,
   normalForm,
   readActions,
@@ -15,10 +13,10 @@ import {
   runCli,
   runIdFrom,
   snapshot,
-  startWorld,
   writesIn,
   type CliResult,
-  type World
+  type World,
+  worldPerTest
 } from "./migrateHarness.js"
 
 const apply = (world: World, runId: string, extra: ReadonlyArray<string> = []): Promise<CliResult> =>
@@ -58,16 +56,10 @@ const reviewedDryRun = async (world: World) => {
 const autogmsCustomerWithNotes = (world: World, notes: string) => snapshot(world, "autogms").customers.find((c) => c["notes"] === notes)
 
 describe("shopbridge apply", () => {
-  let world: World | undefined
-  beforeAll(ensureBuilt, 180_000)
-  afterEach(async () => {
-    await world?.close()
-    world = undefined
-  })
-  afterAll(killAll)
+  const newWorld = worldPerTest()
 
   it("writes exactly the dry run's plan, the same as a migration would; a second apply, or an apply of a real run, exits 2 and writes nothing", async () => {
-    world = await startWorld({ seed: "small" })
+    const world = await newWorld({ seed: "small" })
     const { runId } = await reviewedDryRun(world)
     const dryCounts = countsOf(readReport(world.runsDir, runId), "customers")
 
@@ -82,14 +74,10 @@ describe("shopbridge apply", () => {
 
     // The end state is a migration's: a fresh world migrated directly holds the same records.
     const applyEnd = normalForm(snapshot(world, "autogms"), "autogms")
-    const direct = await startWorld({ seed: "small" })
-    try {
-      const migrated = await migrate(direct, "autoleap", "autogms").done
-      expect([0, 1], describeRun(migrated)).toContain(migrated.code)
-      expect(applyEnd).toEqual(normalForm(snapshot(direct, "autogms"), "autogms"))
-    } finally {
-      await direct.close()
-    }
+    const direct = await newWorld({ seed: "small" })
+    const migrated = await migrate(direct, "autoleap", "autogms").done
+    expect([0, 1], describeRun(migrated)).toContain(migrated.code)
+    expect(applyEnd).toEqual(normalForm(snapshot(direct, "autogms"), "autogms"))
 
     const writesBefore = writesIn(world.sandbox.autogms.stats())
     const again = await apply(world, runId)
@@ -102,7 +90,7 @@ describe("shopbridge apply", () => {
   })
 
   it("a record edited in the source after the dry run is re-planned, written as it is now, and reported as drifted", async () => {
-    world = await startWorld({ seed: "small" })
+    const world = await newWorld({ seed: "small" })
     const { runId, createdId } = await reviewedDryRun(world)
     world.sandbox.autoleap.edit("customers", createdId, { notes: "edited after the review" })
 
@@ -117,7 +105,7 @@ describe("shopbridge apply", () => {
   })
 
   it("--strict leaves the edited record alone and lists it; the rest of the plan is written (but the held customer's vehicles, which have no owner there)", async () => {
-    world = await startWorld({ seed: "small" })
+    const world = await newWorld({ seed: "small" })
     const { runId, createdId } = await reviewedDryRun(world)
     world.sandbox.autoleap.edit("customers", createdId, { notes: "edited after the review" })
 

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join, relative, resolve } from "node:path"
+import { afterAll, afterEach, beforeAll } from "vitest"
 import { startSandbox, type Sandbox } from "../../src/sim/sandbox.js"
 import { generateDataset, type GenerateOptions } from "../../src/sim/fixtures/generate.js"
 import { loadDataset } from "../../src/sim/fixtures/load.js"
@@ -185,6 +186,24 @@ export const startWorld = async (options: WorldOptions): Promise<World> => {
     }
   }
   return world
+}
+
+/**
+ * For a describe block whose tests each start their own world: the CLI is built first, each test's worlds are closed
+ * after it, and any CLI child still running is killed at the end. Returns the function that starts a world.
+ */
+export const worldPerTest = (): ((options: WorldOptions) => Promise<World>) => {
+  const open: Array<World> = []
+  beforeAll(ensureBuilt, 180_000)
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((w) => w.close()))
+  })
+  afterAll(killAll)
+  return async (options) => {
+    const world = await startWorld(options)
+    open.push(world)
+    return world
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

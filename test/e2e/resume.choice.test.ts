@@ -3,9 +3,9 @@
  * shop pairs and interrupted dry runs are put in the state file directly; the rest goes through the built CLI.
  */
 import { Effect } from "effect"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { StateStore } from "../../src/state/index.js"
-import { describeRun, ensureBuilt, killAll, migrate, runCli, startWorld, type World } from "./migrateHarness.js"
+import { describeRun, migrate, runCli, worldPerTest, type World } from "./migrateHarness.js"
 
 const interruptedRun = (world: World, pair: { autoleapCompanyId: string; autogmsGarageId: string }, runId: string, dryRun: boolean) =>
   Effect.runPromise(
@@ -22,16 +22,10 @@ const resume = (world: World, args: ReadonlyArray<string> = [], env: Record<stri
   runCli(["resume", ...args, "--state", world.state], { env, cwd: world.dir })
 
 describe("shopbridge resume: which run", () => {
-  let world: World | undefined
-  beforeAll(ensureBuilt, 180_000)
-  afterEach(async () => {
-    await world?.close()
-    world = undefined
-  })
-  afterAll(killAll)
+  const newWorld = worldPerTest()
 
   it("takes the latest interrupted run of the environment's shop pair and says which; another pair's run is named as such", async () => {
-    world = await startWorld({ seed: "small" })
+    const world = await newWorld({ seed: "small" })
     const here = { autoleapCompanyId: world.env["AUTOLEAP_COMPANY_ID"] ?? "", autogmsGarageId: world.env["AUTOGMS_GARAGE_ID"] ?? "" }
     await interruptedRun(world, { autoleapCompanyId: "another-company", autogmsGarageId: "another-garage" }, "20250101T000000Z-other0", false)
 
@@ -50,7 +44,7 @@ describe("shopbridge resume: which run", () => {
   })
 
   it("an interrupted dry run is not resumed: it says to run the dry run again", async () => {
-    world = await startWorld({ seed: "small" })
+    const world = await newWorld({ seed: "small" })
     const here = { autoleapCompanyId: world.env["AUTOLEAP_COMPANY_ID"] ?? "", autogmsGarageId: world.env["AUTOGMS_GARAGE_ID"] ?? "" }
     await interruptedRun(world, here, "20250101T000002Z-dry000", true)
     const named = await resume(world, ["20250101T000002Z-dry000"])
@@ -60,7 +54,7 @@ describe("shopbridge resume: which run", () => {
   })
 
   it("a run refused before reading anything (a wrong key) is not left to resume", async () => {
-    world = await startWorld({ seed: "small" })
+    const world = await newWorld({ seed: "small" })
     const refused = await migrate(world, "autoleap", "autogms", [], { env: { ...world.env, AUTOGMS_API_KEY: "not-a-key" } }).done
     expect(refused.code, describeRun(refused)).toBe(3)
     const after = await resume(world)

@@ -3,11 +3,9 @@
  * are made as users of each system would make them (the simulators' edit hooks and API), then the sides are compared.
  */
 import { readdirSync } from "node:fs"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   describeRun,
-  ensureBuilt,
-  killAll,
   migrate,
   readActions,
   readReport,
@@ -16,11 +14,12 @@ import {
   sleep,
   snapshot,
   spawnCli,
-  startWorld,
   waitFor,
   writesIn,
   type CliResult,
-  type World
+  type World,
+  type WorldOptions,
+  worldPerTest
 } from "./migrateHarness.js"
 
 type Rec = Record<string, unknown>
@@ -31,8 +30,8 @@ const sync = (world: World, extra: ReadonlyArray<string> = []): Promise<CliResul
 const expectDone = (result: CliResult) => expect([0, 1], describeRun(result)).toContain(result.code)
 
 /** A migrated world, then one sync so both sides hold each other's records and every cursor is set. */
-const migratedWorld = async (): Promise<World> => {
-  const world = await startWorld({ seed: "small" })
+const migratedWorld = async (newWorld: (options: WorldOptions) => Promise<World>): Promise<World> => {
+  const world = await newWorld({ seed: "small" })
   expectDone(await migrate(world, "autoleap", "autogms").done)
   expectDone(await sync(world))
   return world
@@ -61,16 +60,10 @@ const migratedPair = (world: World, index = 0): { readonly autoleapId: string; r
 }
 
 describe("shopbridge sync", () => {
-  let world: World | undefined
-  beforeAll(ensureBuilt, 180_000)
-  afterEach(async () => {
-    await world?.close()
-    world = undefined
-  })
-  afterAll(killAll)
+  const newWorld = worldPerTest()
 
   it("edits on either side reach the other, a second sync writes nothing, an idle sync makes at most 4 data requests per entity per side", async () => {
-    world = await migratedWorld()
+    const world = await migratedWorld(newWorld)
     const { autoleapId, autogmsId } = migratedPair(world)
     const quiet = await sync(world)
     expectDone(quiet)
@@ -100,7 +93,7 @@ describe("shopbridge sync", () => {
   })
 
   it("different fields changed on each side merge; the same field resolves by policy on both sides (newest, then manual until resolved)", async () => {
-    world = await migratedWorld()
+    const world = await migratedWorld(newWorld)
     const { autoleapId, autogmsId } = migratedPair(world)
     world.sandbox.autoleap.edit("customers", autoleapId, { notes: "notes from AutoLeap" })
     world.sandbox.autogms.edit("customers", autogmsId, { marketingOptIn: true, firstName: "Later" })
@@ -140,7 +133,7 @@ describe("shopbridge sync", () => {
   })
 
   it("a customer new in autoGMS appears once in AutoLeap; AutoLeap-only fields of every AutoLeap record are untouched", async () => {
-    world = await migratedWorld()
+    const world = await migratedWorld(newWorld)
     const before = new Map(snapshot(world, "autoleap").customers.map((c) => [c["customerId"], c]))
     const created = await fetch(`${world.env["AUTOGMS_BASE_URL"]}/garages/${world.env["AUTOGMS_GARAGE_ID"]}/customers`, {
       method: "POST",
@@ -161,7 +154,7 @@ describe("shopbridge sync", () => {
   })
 
   it("--reconcile reads both sides whole and reports a vehicle deleted in autoGMS, without deleting anything in AutoLeap", async () => {
-    world = await migratedWorld()
+    const world = await migratedWorld(newWorld)
     const migrated = readActions(world.runsDir, listRuns(world.runsDir)[0] ?? "").find((a) => a.entity === "vehicles" && a.action === "create" && a.targetId !== "")
     if (migrated === undefined) throw new Error("the migration created no vehicle")
     const deleted = await fetch(`${world.env["AUTOGMS_BASE_URL"]}/garages/${world.env["AUTOGMS_GARAGE_ID"]}/vehicles/${migrated.targetId}`, {
@@ -181,7 +174,7 @@ describe("shopbridge sync", () => {
   })
 
   it("a sync killed with SIGKILL and resumed duplicates nothing and loses no change", async () => {
-    world = await migratedWorld()
+    const world = await migratedWorld(newWorld)
     const edited = snapshot(world, "autoleap").customers.slice(0, 12).map((c) => String(c["customerId"]))
     for (const id of edited) world.sandbox.autoleap.edit("customers", id, { notes: `changed ${id}` })
     const running = spawnCli(["sync", "--state", world.state, "--runs-dir", world.runsDir], { env: world.env, cwd: world.dir })
