@@ -1,2 +1,0 @@
-export const entities = ["customers", "vehicles"];
-//# sourceMappingURL=entity.js.map
