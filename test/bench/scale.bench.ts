@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest"
 /**
  * Issue 10's scale benchmark: 10,000 and 250,000 source records (customers + 1.5 vehicles each; 250,000 = 100,000
  * customers + 150,000 vehicles) migrated in each direction, dry run and real run, against the simulators with their
- * limits raised. The work is scripts/bench/scale.mjs, spawned once per size so that each size is a process of its own;
+ * limits raised. The work is bench/scale.mjs, spawned once per size so that each size is a process of its own;
  * it runs every migration as a separate CLI process and prints the table of figures.
  *
  * Targets: peak RSS ≤ 200 MB at 250,000 records, and within 20% of the same run's figure at 10,000; every run completes
@@ -41,7 +41,7 @@ const GROWTH_LIMIT = 1.2
 const sizes = (process.env.SCALE_SIZES ?? `${SMALL},${LARGE}`).split(",").map((s) => Number(s.trim()))
 const root = process.env.SCALE_ROOT
 const perRunTimeoutS = process.env.SCALE_TIMEOUT_S === undefined ? undefined : Number(process.env.SCALE_TIMEOUT_S)
-const runner = resolve(import.meta.dirname, "..", "..", "scripts", "bench", "scale.mjs")
+const runner = resolve(import.meta.dirname, "..", "..", "bench", "scale.mjs")
 
 /** Mirrors the runner's default, so vitest waits for four migrations plus generating and seeding. */
 const testTimeoutMs = (size: number): number => (4 * (perRunTimeoutS ?? Math.max(600, size / 100)) + 600) * 1000

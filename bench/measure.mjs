@@ -15,12 +15,18 @@ delete process.env.SCALE_MEASURE_FILE
 if (file !== undefined && file !== "") {
   const everyMs = Number(process.env.SCALE_MEASURE_EVERY_MS ?? 2000)
 
+  const heapFigures = () => {
+    const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage()
+    return { heapUsedBytes: heapUsed, heapTotalBytes: heapTotal, externalBytes: external, arrayBuffersBytes: arrayBuffers }
+  }
   const snapshot = () => {
     const usage = process.resourceUsage()
     return {
       // performance.now() counts from the process's time origin, so start-up (module loading) is included.
       wallMs: Math.round(performance.now()),
       rssBytes: process.memoryUsage.rss(),
+      // Where RSS goes: V8's heap (used of total), and memory outside it (buffers, SQLite's and undici's native side).
+      ...heapFigures(),
       // resourceUsage(): maxRSS in kilobytes, CPU times in microseconds.
       maxRssBytes: usage.maxRSS * 1024,
       cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),

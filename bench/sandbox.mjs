@@ -1,5 +1,5 @@
 // Both simulators in a process of their own, so their memory (every record of both sides) is never counted as the
-// CLI's. Usage: node scripts/bench/sandbox.mjs --root DIR --seed DATASET_DIR --rate-limit N
+// CLI's. Usage: node bench/sandbox.mjs --root DIR --seed DATASET_DIR --rate-limit N
 // Prints one JSON line {"env": {...}} on stdout once both listen (the variables the CLI needs, limits raised), then
 // serves until SIGTERM / SIGINT or until its stdin closes (the runner died).
 import { join } from "node:path"
@@ -11,7 +11,7 @@ const { values } = parseArgs({
   strict: true
 })
 if (values.root === undefined || values.seed === undefined) {
-  process.stderr.write("usage: node scripts/bench/sandbox.mjs --root DIR --seed DATASET_DIR [--rate-limit N]\n")
+  process.stderr.write("usage: node bench/sandbox.mjs --root DIR --seed DATASET_DIR [--rate-limit N]\n")
   process.exit(2)
 }
 const rateLimit = Number(values["rate-limit"] ?? 1_000_000)

@@ -3,7 +3,7 @@
 // time, records/s, CPU ms per record and the state.db size, and the CPU the simulators spent serving the run (when it
 // is near the wall time, the simulators, not shopbridge, set the pace).
 //
-//   node scripts/bench/scale.mjs --size 10000 [--root DIR] [--only autoleap-autogms-dry,...] [--timeout-s N]
+//   node bench/scale.mjs --size 10000 [--root DIR] [--only autoleap-autogms-dry,...] [--timeout-s N]
 //                                [--result FILE] [--keep]
 //
 // Every figure is the CLI's own: each run is a fresh `node dist/cli/bin.js migrate` child, measured from inside by
@@ -11,7 +11,7 @@
 // one after another: the figures must not share the machine with each other.
 //
 // --root is the tree whose dist/ is measured (default: this repository), so a copy of an older commit can be measured
-// with this script. Figures are merged into runs/bench/<date>-scale.json of this repository, one entry per size.
+// with this script. Figures are merged into runs/bench/<date>.json of this repository (under "scale", one entry per size).
 import { spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import { once } from "node:events"
@@ -20,9 +20,10 @@ import { cpus, tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { parseArgs } from "node:util"
+import { recordBenchResult } from "./results.mjs"
 
 const here = dirname(fileURLToPath(import.meta.url))
-const repoRoot = resolve(here, "..", "..")
+const repoRoot = resolve(here, "..")
 
 const VEHICLES_PER_CUSTOMER = 1.5
 const SEED = 42
@@ -301,13 +302,7 @@ const main = async () => {
     timeoutS: timeoutMs / 1000,
     runs: results
   }
-  // One file per day, one entry per size: each size is its own process, so sizes merge into what is already there.
-  const date = entry.measuredAt.slice(0, 10)
-  const outFile = join(repoRoot, "runs", "bench", `${date}-scale.json`)
-  mkdirSync(dirname(outFile), { recursive: true })
-  const existing = existsSync(outFile) ? JSON.parse(readFileSync(outFile, "utf8")) : { sizes: {} }
-  existing.sizes[String(size)] = entry
-  writeFileSync(outFile, `${JSON.stringify(existing, null, 2)}\n`)
+  const outFile = recordBenchResult("scale", String(size), entry)
   log(`figures: ${outFile}`)
   if (args.result !== undefined) writeFileSync(args.result, `${JSON.stringify(entry, null, 2)}\n`)
 }
