@@ -2,11 +2,9 @@
  * `shopbridge sync` after a migration, black-box: the built CLI against the simulators on the curated fixtures. Edits
  * are made as users of each system would make them (the simulators' edit hooks and API), then the sides are compared.
  */
-import { readdirSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import {
   describeRun,
-  migrate,
   readActions,
   readReport,
   runCli,
@@ -16,29 +14,21 @@ import {
   spawnCli,
   waitFor,
   writesIn,
-  type CliResult,
   type World,
-  type WorldOptions,
   worldPerTest
 } from "./migrateHarness.js"
-
-type Rec = Record<string, unknown>
-
-const sync = (world: World, extra: ReadonlyArray<string> = []): Promise<CliResult> =>
-  runCli(["sync", "--state", world.state, "--runs-dir", world.runsDir, ...extra], { env: world.env, cwd: world.dir })
-
-const expectDone = (result: CliResult) => expect([0, 1], describeRun(result)).toContain(result.code)
-
-/** A migrated world, then one sync so both sides hold each other's records and every cursor is set. */
-const migratedWorld = async (newWorld: (options: WorldOptions) => Promise<World>): Promise<World> => {
-  const world = await newWorld({ seed: "small" })
-  expectDone(await migrate(world, "autoleap", "autogms").done)
-  expectDone(await sync(world))
-  return world
-}
-
-const autogmsCustomer = (world: World, id: string): Rec | undefined => snapshot(world, "autogms").customers.find((c) => c["id"] === id)
-const autoleapCustomer = (world: World, id: string): Rec | undefined => snapshot(world, "autoleap").customers.find((c) => c["customerId"] === id)
+import {
+  autogmsApi,
+  autogmsCustomer,
+  autogmsVehicle,
+  autoleapCustomer,
+  autoleapVehicle,
+  expectDone,
+  migratedPair as pairOf,
+  migratedRows,
+  migratedWorld,
+  sync
+} from "./syncHarness.js"
 
 /** Requests other than authentication, per simulator, since `before`. */
 const dataRequests = (world: World, system: "autoleap" | "autogms", before: Readonly<Record<string, number>>): number =>
@@ -46,18 +36,7 @@ const dataRequests = (world: World, system: "autoleap" | "autogms", before: Read
     .filter(([endpoint]) => !/login|logout|refresh|token/i.test(endpoint))
     .reduce((n, [endpoint, count]) => n + count - (before[endpoint] ?? 0), 0)
 
-/** Run folders are named by sortable run ids: the first is the migration's. */
-const listRuns = (dir: string): Array<string> => readdirSync(dir).filter((d) => /^\d{8}T\d{6}Z-/.test(d)).sort()
-
-/** Customers the migration created: AutoLeap id → the autoGMS id it became. */
-const createdCustomers = (world: World) =>
-  readActions(world.runsDir, listRuns(world.runsDir)[0] ?? "").filter((a) => a.entity === "customers" && a.action === "create" && a.targetId !== "")
-
-const migratedPair = (world: World, index = 0): { readonly autoleapId: string; readonly autogmsId: string } => {
-  const created = createdCustomers(world)[index]
-  if (created === undefined) throw new Error(`the migration created fewer than ${index + 1} customers`)
-  return { autoleapId: created.sourceId, autogmsId: created.targetId }
-}
+const migratedPair = (world: World, index = 0) => pairOf(world, "customers", index)
 
 describe("shopbridge sync", () => {
   const newWorld = worldPerTest()
@@ -153,9 +132,43 @@ describe("shopbridge sync", () => {
     }
   })
 
+  it("a vehicle moved to another customer on either side is moved on the other", async () => {
+    const world = await migratedWorld(newWorld)
+    const vehicle = pairOf(world, "vehicles")
+    const ownerOn = {
+      autoleap: () => String(autoleapVehicle(world, vehicle.autoleapId)?.["customerId"]),
+      autogms: () => String(autogmsVehicle(world, vehicle.autogmsId)?.["customerId"])
+    }
+    // Two customers the vehicle does not belong to, linked by the migration.
+    const others = [0, 1, 2].map((i) => migratedPair(world, i)).filter((c) => c.autoleapId !== ownerOn.autoleap())
+    const [first, second] = others
+    if (first === undefined || second === undefined) throw new Error("the migration linked too few customers")
+
+    // Moved in AutoLeap (a user of AutoLeap's app): autoGMS follows.
+    world.sandbox.autoleap.edit("vehicles", vehicle.autoleapId, { customerId: first.autoleapId })
+    const towardsAutogms = await sync(world)
+    expectDone(towardsAutogms)
+    expect(ownerOn.autogms()).toBe(first.autogmsId)
+    const moved = readActions(world.runsDir, runIdFrom(towardsAutogms.stdout, [world.runsDir]) ?? "")
+    expect(moved.filter((a) => a.action === "update").map((a) => [a.entity, a.sourceId, a.targetId])).toEqual([["vehicles", vehicle.autoleapId, vehicle.autogmsId]])
+
+    // Moved in autoGMS (through its API: a PATCH with a new customerId moves it): AutoLeap follows.
+    const patched = await autogmsApi(world, "PATCH", `/vehicles/${vehicle.autogmsId}`, { customerId: second.autogmsId })
+    expect(patched.status).toBe(200)
+    const towardsAutoleap = await sync(world)
+    expectDone(towardsAutoleap)
+    expect(ownerOn.autoleap()).toBe(second.autoleapId)
+    expect(ownerOn.autogms()).toBe(second.autogmsId)
+
+    // Settled: the next sync finds nothing to do on either side.
+    const quiet = await sync(world)
+    expectDone(quiet)
+    expect(quiet.stderr).toContain("nothing to do")
+  })
+
   it("--reconcile reads both sides whole and reports a vehicle deleted in autoGMS, without deleting anything in AutoLeap", async () => {
     const world = await migratedWorld(newWorld)
-    const migrated = readActions(world.runsDir, listRuns(world.runsDir)[0] ?? "").find((a) => a.entity === "vehicles" && a.action === "create" && a.targetId !== "")
+    const migrated = migratedRows(world, "vehicles")[0]
     if (migrated === undefined) throw new Error("the migration created no vehicle")
     const deleted = await fetch(`${world.env["AUTOGMS_BASE_URL"]}/garages/${world.env["AUTOGMS_GARAGE_ID"]}/vehicles/${migrated.targetId}`, {
       method: "DELETE",
