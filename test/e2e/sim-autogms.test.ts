@@ -86,7 +86,8 @@ describe("autoGMS simulator over HTTP", () => {
   })
   beforeEach(() => {
     sim.seed(seedWith([customer(1, { phone: "+15551234567" }), customer(2, { type: "business", firstName: null, lastName: null, businessName: "Acme Fleet" })]))
-    sim.faults.configure({ seed: 1, serverErrorRate: 0, resetRate: 0, lostResponseRate: 0, latencyMs: 0 })
+    sim.faults.configure({ seed: 1, serverErrorRate: 0, resetRate: 0, lostResponseRate: 0, latencyMs: 0, latencySpikeRate: 0 })
+    sim.faults.resetInjected()
     sim.resetStats()
   })
 
@@ -502,6 +503,18 @@ describe("autoGMS simulator over HTTP", () => {
       sim.faults.configure({ resetRate: 0 })
       expect(sim.dump().customers.map((c) => c["firstName"])).not.toContain("Never")
       expect(sim.stats().byStatus).toMatchObject({ "500": 1, "0": 1 })
+    })
+
+    it("counts what it injected by kind, under GET /__sim/faults; a spike holds the answer of an applied write back", async () => {
+      sim.faults.configure({ lostResponseRate: 1, lostAs: "502", latencySpikeRate: 1, latencySpikeMs: 200 })
+      const started = Date.now()
+      expect((await call(sim, "POST", `${G}/customers`, { body: { firstName: "Late", lastName: "Lost" } })).status).toBe(502)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(100)
+      expect(sim.dump().customers.map((c) => c["firstName"])).toContain("Late")
+      const base = sim.baseUrl.replace("/api/v1", "")
+      const faults: Json = await (await fetch(`${base}/__sim/faults`)).json()
+      expect(faults.config).toMatchObject({ lostResponseRate: 1, latencySpikeMs: 200 })
+      expect(faults.injected).toEqual({ "server-error": 0, reset: 0, "lost-reset": 0, "lost-502": 1, "latency-spike": 1, "token-expiry": 0 })
     })
 
     it("the same fault seed gives the same faults for the same requests", async () => {

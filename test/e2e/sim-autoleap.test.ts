@@ -557,6 +557,33 @@ describe("errors and limits", () => {
     expect(sim.stats().byStatus).toMatchObject({ "0": 1, "500": 2 })
   })
 
+  it("expires an access token that has served a request (a 401, nothing applied), never a fresh one; a refreshed pair works", async () => {
+    const { call, sim } = await start({}, 1)
+    const pair = (await call("POST", "/partners/login", { body: PARTNER, token: null })).body.data
+    sim.faults.configure({ tokenExpiryRate: 1 })
+    // Its first request: a token just issued always works.
+    expect((await call("GET", `/customers?companyId=${COMPANY}`, { token: pair.accessToken })).status).toBe(200)
+    const write = { body: { companyId: COMPANY, customers: [{ firstName: "Not", lastName: "Yet" }] }, token: pair.accessToken }
+    const expired = await call("POST", "/customers", write)
+    expect(expired).toMatchObject({ status: 401, body: { success: false, error: "Access token expired" } })
+    expect(sim.dump().customers.filter((c) => c.firstName === "Not")).toEqual([])
+    const renewed = await call("POST", "/partners/generateNewAccessToken", { body: { refreshToken: pair.refreshToken }, token: null })
+    expect((await call("POST", "/customers", { ...write, token: renewed.body.data.accessToken })).status).toBe(200)
+    expect(sim.faults.injected()["token-expiry"]).toBe(1)
+  })
+
+  it("holds a spiked answer back after the write is applied", async () => {
+    const { call, sim } = await start({}, 1)
+    sim.faults.configure({ latencySpikeRate: 1, latencySpikeMs: 300 })
+    const started = Date.now()
+    const pending = call("POST", "/customers", { body: { companyId: COMPANY, customers: [{ firstName: "Slow", lastName: "Answer" }] } })
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(sim.dump().customers.filter((c) => c.firstName === "Slow")).toHaveLength(1)
+    expect((await pending).status).toBe(200)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150)
+    expect(sim.faults.injected()["latency-spike"]).toBe(1)
+  })
+
   it("gives the same faults for the same seed", async () => {
     const run = async () => {
       const { call, sim } = await start({ faults: { seed: 42, serverErrorRate: 0.4 } }, 1)
@@ -595,9 +622,23 @@ describe("test hooks over HTTP", () => {
     expect((await hook("POST", "/faults", { latencyMs: 0, seed: 3 })).body).toMatchObject({ seed: 3 })
     const page = await call("GET", `/customers?companyId=${COMPANY}&sort=updatedDate&sortDirection=DESC&size=1`)
     expect(page.body.content[0]).toMatchObject({ customerId: "al-cus-000002", firstName: "Grace" })
+    clock.now += 10
+    const created = await hook("POST", "/create/customers", { companyId: COMPANY, customerId: "mine", firstName: "Ada", lastName: "New" })
+    // Ids go on above every seeded one (the seed's other company holds al-cus-000900).
+    expect(created.body).toMatchObject({ customerId: "al-cus-000901", customerStatus: "Active", firstName: "Ada", createdDate: iso(T0 + 20), updatedDate: iso(T0 + 20) })
+    const car = await hook("POST", "/create/vehicles", { companyId: COMPANY, customerId: "al-cus-000901", make: "Kia", model: "Rio" })
+    expect(car.body).toMatchObject({ vehicleId: "al-veh-000001", customerId: "al-cus-000901", vehicleStatus: "Active", make: "Kia" })
+    expect((await hook("POST", "/create/vehicles", { companyId: COMPANY, customerId: "al-cus-000900", make: "Kia" })).status).toBe(404)
+    expect((await hook("POST", "/create/customers", { companyId: "nope", firstName: "X" })).status).toBe(404)
+    expect((await hook("POST", "/create/customers", { firstName: "X" })).status).toBe(400)
+    expect(sim.dump().customers.filter((c) => c.companyId === COMPANY)).toHaveLength(5)
     const stats = (await hook("GET", "/stats")).body
     expect(stats.total).toBe(2)
     expect(stats.byEndpoint).toEqual({ "POST /partners/login": 1, "GET /customers": 1 })
+    sim.faults.configure({ serverErrorRate: 1 })
+    expect((await call("GET", `/customers?companyId=${COMPANY}`)).status).toBe(500)
+    const faults = (await hook("GET", "/faults")).body
+    expect(faults).toMatchObject({ config: { seed: 3, serverErrorRate: 1 }, injected: { "server-error": 1, reset: 0, "token-expiry": 0 } })
     await hook("POST", "/stats/reset")
     expect(sim.stats().total).toBe(0)
   })

@@ -38,9 +38,9 @@ export const startAutogmsSim = async (options: AutogmsSimOptions = {}): Promise<
   store.load(options.seed ?? sandboxAutogmsSeed)
   const faults = new FaultInjector({ ...noFaults, ...options.faults })
   const log = new RequestLog()
-  const rates = new RateWindows()
+  const rates = new RateWindows(options.rateWindowMs)
   const webhooks = new WebhookDispatcher(now, options.webhooks)
-  const anonymousRates = new RateWindows()
+  const anonymousRates = new RateWindows(options.rateWindowMs)
   // The gate runs when a request arrives, before the shared server reads its body; handlers find it by the headers object.
   const gates = new WeakMap<IncomingHttpHeaders, Gate>()
 
@@ -103,8 +103,9 @@ export const startAutogmsSim = async (options: AutogmsSimOptions = {}): Promise<
       }
     },
     { method: "GET", pattern: "/dump", handler: () => done(store.dump()) },
-    { method: "GET", pattern: "/stats", handler: () => done(log.stats()) },
+    { method: "GET", pattern: "/stats", handler: () => done(log.stats(options.rateWindowMs)) },
     { method: "POST", pattern: "/stats/reset", handler: () => (log.clear(), done()) },
+    { method: "GET", pattern: "/faults", handler: () => done({ config: faults.current, injected: faults.injected() }) },
     {
       method: "POST",
       pattern: "/faults",
@@ -176,7 +177,7 @@ export const startAutogmsSim = async (options: AutogmsSimOptions = {}): Promise<
     },
     seed,
     dump: () => store.dump(),
-    stats: () => log.stats(),
+    stats: () => log.stats(options.rateWindowMs),
     resetStats: () => log.clear(),
     faults,
     edit,

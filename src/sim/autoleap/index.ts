@@ -60,7 +60,7 @@ export const startAutoleapSim = async (options: AutoleapSimOptions = {}): Promis
   const faults = new FaultInjector({ ...noFaults, ...options.faults })
   const log = new RequestLog()
   const tokens = new TokenIssuer(now, () => ({ accessMs: config.accessTokenTtlMs, refreshMs: config.refreshTokenTtlMs }))
-  const rate = new RateWindows()
+  const rate = new RateWindows(options.rateWindowMs)
 
   const configure = (patch: AutoleapSimConfigPatch): AutoleapSimConfig => {
     config = mergeConfig(config, patch)
@@ -75,6 +75,17 @@ export const startAutoleapSim = async (options: AutoleapSimOptions = {}): Promis
     const fields: Record<string, unknown> = entity === "vehicles" && customerId !== undefined ? { ...rest, customerId } : rest
     store.update(entity, record, structuredClone(fields))
     return asRead(record)
+  }
+
+  /** A record a user created in AutoLeap's own UI: no API validation; a vehicle needs a customer of the company. */
+  const create = (entity: AutoleapEntity, companyId: string, fields: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+    if (!store.companies.has(companyId)) throw new RangeError(`no company ${companyId}`)
+    const { companyId: _c, customerId, vehicleId: _v, customerStatus: _cs, vehicleStatus: _vs, createdDate: _cr, updatedDate: _u, ...rest } = fields
+    if (entity === "customers") return asRead(store.create(entity, companyId, structuredClone(rest)))
+    if (typeof customerId !== "string" || store.find("customers", companyId, customerId) === undefined) {
+      throw new RangeError(`no customer ${String(customerId)} in company ${companyId}`)
+    }
+    return asRead(store.create(entity, companyId, { customerId, ...structuredClone(rest) }))
   }
 
   const hook = (method: string, pattern: string, handler: (body: unknown, params: Record<string, string>) => unknown): Route => ({
@@ -100,11 +111,12 @@ export const startAutoleapSim = async (options: AutoleapSimOptions = {}): Promis
       return { ok: true, customers: seed.customers.length, vehicles: seed.vehicles.length }
     }),
     hook("GET", "/dump", () => store.dump()),
-    hook("GET", "/stats", () => log.stats()),
+    hook("GET", "/stats", () => log.stats(options.rateWindowMs)),
     hook("POST", "/stats/reset", () => {
       log.clear()
       return { ok: true }
     }),
+    hook("GET", "/faults", () => ({ config: faults.current, injected: faults.injected() })),
     hook("POST", "/faults", (body) => {
       faults.configure(isRecord(body) ? (body as Partial<FaultConfig>) : {})
       return faults.current
@@ -114,13 +126,19 @@ export const startAutoleapSim = async (options: AutoleapSimOptions = {}): Promis
       const entity = entityOf(params["entity"]!)
       if (entity === undefined) throw new ConfigRejected("entity must be customers or vehicles")
       return edit(entity, params["id"]!, isRecord(body) ? body : {})
+    }),
+    hook("POST", "/create/:entity", (body, params) => {
+      const entity = entityOf(params["entity"]!)
+      if (entity === undefined) throw new ConfigRejected("entity must be customers or vehicles")
+      if (!isRecord(body) || typeof body["companyId"] !== "string") throw new ConfigRejected("body must be an object with a companyId")
+      return create(entity, body["companyId"], body)
     })
   ]
 
   const server = await startJsonServer(
     {
       basePath: "/v2",
-      routes: autoleapRoutes({ store, tokens, rate, now, config: () => config }),
+      routes: autoleapRoutes({ store, tokens, rate, now, config: () => config, faults }),
       hooks,
       faults,
       log,
@@ -138,10 +156,11 @@ export const startAutoleapSim = async (options: AutoleapSimOptions = {}): Promis
     close: server.close,
     seed: (data) => store.seed(data),
     dump: () => store.dump(),
-    stats: () => log.stats(),
+    stats: () => log.stats(options.rateWindowMs),
     resetStats: () => log.clear(),
     faults,
     edit,
+    create,
     configure,
     config: () => config
   }

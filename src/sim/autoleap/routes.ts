@@ -1,8 +1,9 @@
+import type { FaultInjector } from "../common/faults.js"
 import type { RateWindows } from "../common/rateWindow.js"
 import type { Route, SimRequest, SimResponse } from "../common/server.js"
 import { AutoleapHttpError, badRequest, errorResponse } from "./errors.js"
 import { parseListParams, renderPage, selectRecords, viewKey } from "./listing.js"
-import { STATUS_FIELD, type AutoleapStore, type StoredRecord } from "./store.js"
+import type { AutoleapStore, StoredRecord } from "./store.js"
 import type { TokenIssuer } from "./tokens.js"
 import type { AutoleapEntity, AutoleapRateLimitedMethod, AutoleapSimConfig } from "./types.js"
 import {
@@ -22,6 +23,7 @@ export interface AutoleapContext {
   readonly rate: RateWindows
   readonly now: () => number
   readonly config: () => AutoleapSimConfig
+  readonly faults: FaultInjector
 }
 
 const ok = (body: unknown): SimResponse => ({ status: 200, body })
@@ -50,6 +52,8 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
 
   /** Bearer check, then the per-partner, per-method budget: a 401 costs nothing, everything after it counts. */
   const authorized = (req: SimRequest): string => {
+    const token = tokens.bearerToken(req.headers.authorization)
+    if (token !== undefined && tokens.usedBefore(token) && ctx.faults.expireToken()) tokens.expire(token)
     const partnerId = tokens.authenticate(req.headers.authorization)
     if (!store.partners.has(partnerId)) throw new AutoleapHttpError(401, "Invalid access token")
     const method = req.method as AutoleapRateLimitedMethod
@@ -109,13 +113,7 @@ export const autoleapRoutes = (ctx: AutoleapContext): ReadonlyArray<Route> => {
 
   /** Applies a validated batch: every item gets its own, strictly later, timestamp. */
   const create = (entity: AutoleapEntity, companyId: string, items: ReadonlyArray<Item>): void => {
-    for (const fields of items) {
-      const stamp = store.stamp()
-      const id = store.nextId(entity)
-      const idKey = entity === "customers" ? "customerId" : "vehicleId"
-      const record: StoredRecord = { companyId, [idKey]: id, ...fields, [STATUS_FIELD[entity]]: "Active", createdDate: stamp, updatedDate: stamp }
-      store.insert(entity, record)
-    }
+    for (const fields of items) store.create(entity, companyId, fields)
   }
 
 

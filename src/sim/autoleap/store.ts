@@ -62,6 +62,21 @@ export class AutoleapStore {
     this.changed(entity)
   }
 
+  /** A new active record of the company with a fresh id, created and updated now. */
+  create(entity: AutoleapEntity, companyId: string, fields: Readonly<Record<string, unknown>>): StoredRecord {
+    const stamp = this.stamp()
+    const record: StoredRecord = {
+      companyId,
+      [ID_FIELD[entity]]: this.nextId(entity),
+      ...fields,
+      [STATUS_FIELD[entity]]: "Active",
+      createdDate: stamp,
+      updatedDate: stamp
+    }
+    this.insert(entity, record)
+    return record
+  }
+
   /** Merges fields into a stored record and stamps it as updated now. */
   update(entity: AutoleapEntity, record: StoredRecord, fields: Readonly<Record<string, unknown>>): void {
     Object.assign(record, fields, { updatedDate: this.stamp() })

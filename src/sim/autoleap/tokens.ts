@@ -3,7 +3,9 @@ import { AutoleapHttpError } from "./errors.js"
 
 interface IssuedToken {
   readonly partnerId: string
-  readonly expiresAt: number
+  expiresAt: number
+  /** Requests it was accepted for. */
+  uses: number
 }
 
 export interface TokenPair {
@@ -40,8 +42,8 @@ export class TokenIssuer {
     const { accessMs, refreshMs } = this.ttl()
     const accessToken = jwtLike(partnerId, "access", at, at + accessMs)
     const refreshToken = jwtLike(partnerId, "refresh", at, at + refreshMs)
-    this.access.set(accessToken, { partnerId, expiresAt: at + accessMs })
-    this.refresh.set(refreshToken, { partnerId, expiresAt: at + refreshMs })
+    this.access.set(accessToken, { partnerId, expiresAt: at + accessMs, uses: 0 })
+    this.refresh.set(refreshToken, { partnerId, expiresAt: at + refreshMs, uses: 0 })
     return { accessToken, refreshToken }
   }
 
@@ -64,7 +66,19 @@ export class TokenIssuer {
       this.access.delete(match[1]!)
       throw new AutoleapHttpError(401, "Access token expired")
     }
+    issued.uses++
     return issued.partnerId
+  }
+
+  /** Whether this access token has been accepted for a request already. */
+  usedBefore(accessToken: string): boolean {
+    return (this.access.get(accessToken)?.uses ?? 0) > 0
+  }
+
+  /** Ends an access token's lifetime now (a fault): the next request with it gets "Access token expired". */
+  expire(accessToken: string): void {
+    const issued = this.access.get(accessToken)
+    if (issued !== undefined) issued.expiresAt = Math.min(issued.expiresAt, this.now())
   }
 
   bearerToken(authorization: string | undefined): string | undefined {

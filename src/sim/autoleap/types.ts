@@ -145,6 +145,8 @@ export interface AutoleapSimOptions extends AutoleapSimConfigPatch {
   readonly faults?: Partial<FaultConfig>
   /** The simulator's clock (ms since epoch); tests pass a fake one to expire tokens or roll rate windows. */
   readonly now?: () => number
+  /** How long a rate-limit "minute" lasts; default 60 s. Shortened (with the client told the same) to bench pacing in less time. */
+  readonly rateWindowMs?: number
 }
 
 export interface AutoleapSim {
@@ -160,6 +162,11 @@ export interface AutoleapSim {
   readonly faults: FaultInjector
   /** Changes a record as a user of AutoLeap would: merges the patch and bumps `updatedDate`; returns it as read. */
   readonly edit: (entity: AutoleapEntity, id: string, patch: Readonly<Record<string, unknown>>) => Record<string, unknown>
+  /**
+   * Creates a record as a user of AutoLeap would in its app (no API validation): a fresh id, active, stamped; returns it
+   * as read. Throws RangeError for an unknown company, or a vehicle without a customer of that company.
+   */
+  readonly create: (entity: AutoleapEntity, companyId: string, fields: Readonly<Record<string, unknown>>) => Record<string, unknown>
   readonly configure: (patch: AutoleapSimConfigPatch) => AutoleapSimConfig
   readonly config: () => AutoleapSimConfig
 }

@@ -172,6 +172,10 @@ export const startJsonServer = async (
       }
     }
 
+    // Held back after the handler ran: a client that gives up on a slow write must still find it applied.
+    const spikeMs = options.faults.spike()
+    if (spikeMs > 0) await sleep(spikeMs)
+
     const isWrite = method !== "GET" && method !== "HEAD"
     if (isWrite && response.status >= 200 && response.status < 300) {
       const after = options.faults.afterWrite()
