@@ -267,6 +267,15 @@ export const migrations: ReadonlyArray<Migration> = [
         PRIMARY KEY (pair_id, delivery_id)
       ) STRICT;
     `
+  },
+  {
+    version: 4,
+    description: "plan rows indexed in report order",
+    // The report lists a run's plan rows in (entity, id) order. Without an index in that order SQLite sorts every
+    // row of the run, whole records included: at 250,000 rows that sort alone held ~40 MB of native memory.
+    sql: `
+      CREATE INDEX plan_items_by_run ON plan_items (run_id, entity, id);
+    `
   }
 ]
 

@@ -45,6 +45,18 @@ describe("schema migrations", () => {
       reopened.close()
     }))
 
+  it("a run's plan rows are read in (entity, id) order from an index, never sorted in memory", () => {
+    const db = new Database(":memory:")
+    migrate(db)
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM plan_items WHERE run_id = ? AND action = ? ORDER BY entity, id")
+      .all("run-1", "create") as ReadonlyArray<{ detail: string }>
+    const steps = plan.map((step) => step.detail).join("\n")
+    expect(steps).toContain("plan_items_by_run")
+    expect(steps).not.toContain("TEMP B-TREE")
+    db.close()
+  })
+
   it.effect("a file from a newer shopbridge is refused with a message naming both versions", () =>
     Effect.gen(function* () {
       const path = join(dir, "newer.db")
