@@ -5,7 +5,7 @@ import type { Json, Sidecar } from "../domain/sidecar.js"
 import type { AutogmsCustomer, AutogmsCustomerCreate } from "../sources/autogms/schema.js"
 import type { MappingContext } from "./context.js"
 import { withWithheld, type MappedCustomer } from "./mapped.js"
-import { cleanText } from "./normalize.js"
+import { cleanText, isEmailValid, normalizeEmail } from "./normalize.js"
 import { captureSidecar, makeReporter, readFields, writeFields, type FieldRule, type RecordCodec } from "./recordCodec.js"
 import {
   autogmsTagsRule,
@@ -49,9 +49,16 @@ const secondaryPhoneRule: FieldRule<F> = (() => {
   }
 })()
 
-// autoGMS write bodies take null for "no value", except its two flags, which are simply left out.
-const restoreForAutogms = (key: string, value: Json): unknown =>
-  value === null && (key === "marketingOptIn" || key === "taxExempt") ? undefined : value
+/**
+ * An original value going back to autoGMS. Its write bodies take null for "no value", except its two flags, which are
+ * simply left out. An email autoGMS holds but its API refuses (INVALID_EMAIL) is left out too: never written, and
+ * autoGMS keeps its own value, where sending it would have the whole update refused.
+ */
+const restoreForAutogms = (key: string, value: Json): unknown => {
+  if (value === null && (key === "marketingOptIn" || key === "taxExempt")) return undefined
+  if (key === "email" && typeof value === "string" && value.trim() !== "" && !isEmailValid(normalizeEmail(value))) return undefined
+  return value
+}
 
 export const autogmsCustomerCodec: RecordCodec<F> = {
   system: "autogms",

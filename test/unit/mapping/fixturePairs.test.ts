@@ -242,6 +242,17 @@ describe("customers: autoGMS → model → AutoLeap", () => {
     ])
   })
 
+  it("an invalid autoGMS email is never written back to autoGMS: an update leaves autoGMS's own value alone", () => {
+    // Found by the chaos suite: the sidecar restored "bad@@example.com" into the PATCH, autoGMS refused the whole update
+    // (REJECTED_BY_TARGET), and no later edit made in AutoLeap ever reached that customer.
+    const m = autogmsCustomerToModel(agCustomer({ email: "bad@@example.com", lastName: "Lopez" }), ctx)
+    const body = modelCustomerToAutogms({ ...m.record, lastName: "Lopez-Garcia" }, m.sidecar, ctx)
+    expect(body).toMatchObject({ lastName: "Lopez-Garcia" })
+    expect(body).not.toHaveProperty("email")
+    // A valid address given in AutoLeap since replaces it.
+    expect(modelCustomerToAutogms({ ...m.record, email: "ana@example.com" }, m.sidecar, ctx).email).toBe("ana@example.com")
+  })
+
   it("an invalid autoGMS email / phone is not written to AutoLeap and is reported", () => {
     const m = autogmsCustomerToModel(agCustomer({ email: "bad@", phone: "000" }), ctx)
     expect(codes(m.warnings)).toEqual(["INVALID_EMAIL", "INVALID_PHONE"])

@@ -11,7 +11,7 @@ import { autogmsCustomerToModel, modelCustomerToAutogms } from "../../../src/map
 import { autoleapVehicleToModel, modelVehicleToAutoleap } from "../../../src/mapping/autoleapVehicle.js"
 import { autogmsVehicleToModel, modelVehicleToAutogms } from "../../../src/mapping/autogmsVehicle.js"
 import { looseEqual, toJson } from "../../../src/mapping/json.js"
-import { cleanText, normalizeEmail, toCountryAlpha2, toE164 } from "../../../src/mapping/normalize.js"
+import { cleanText, isEmailValid, normalizeEmail, toCountryAlpha2, toE164 } from "../../../src/mapping/normalize.js"
 import { withoutNulls } from "../../../src/mapping/recordCodec.js"
 import { applyTagRules, compileTagRules } from "../../../src/mapping/tags.js"
 import type { AutoleapCustomer, AutoleapVehicle } from "../../../src/sources/autoleap/schema.js"
@@ -233,7 +233,9 @@ describe("round trip autoGMS → model → AutoLeap → model → autoGMS", () =
         expect(fields2).toEqual(fields1)
         const back = modelCustomerToAutogms(second.record, first.sidecar, ctx)
         const { id: _i, createdAt: _c, updatedAt: _u, ...expected } = original
-        expectLooseEqual(back, expected)
+        // An address autoGMS's API would refuse is left out, never sent: autoGMS keeps the one it has.
+        const refused = typeof expected.email === "string" && expected.email.trim() !== "" && !isEmailValid(normalizeEmail(expected.email))
+        expectLooseEqual(back, refused ? { ...expected, email: undefined } : expected)
       }),
       { numRuns: RUNS }
     )
