@@ -14,6 +14,8 @@ export interface SandboxOptions {
   readonly host?: string
   /** The same faults for both simulators; each simulator's own injector can be changed afterwards. */
   readonly faults?: Partial<FaultConfig>
+  /** How long both simulators' rate-limit "minute" lasts; default 60 s (see SHOPBRIDGE_RATE_WINDOW_MS for the client). */
+  readonly rateWindowMs?: number
 }
 
 export interface Sandbox {
@@ -68,10 +70,10 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   const autoleapSeed = dataset.autoleap
   const autogmsSeed = dataset.autogms
   const host = options.host ?? "127.0.0.1"
-  const autoleap = await startAutoleapSim({ host, port: options.autoleapPort ?? 0, seed: autoleapSeed, faults: options.faults })
+  const autoleap = await startAutoleapSim({ host, port: options.autoleapPort ?? 0, seed: autoleapSeed, faults: options.faults, rateWindowMs: options.rateWindowMs })
   let autogms: AutogmsSim
   try {
-    autogms = await startAutogmsSim({ host, port: options.autogmsPort ?? 0, seed: autogmsSeed, faults: options.faults })
+    autogms = await startAutogmsSim({ host, port: options.autogmsPort ?? 0, seed: autogmsSeed, faults: options.faults, rateWindowMs: options.rateWindowMs })
   } catch (error) {
     await autoleap.close()
     throw error

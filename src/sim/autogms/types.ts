@@ -51,6 +51,8 @@ export interface AutogmsSimOptions {
   readonly seed?: AutogmsSeed
   readonly faults?: Partial<FaultConfig>
   readonly now?: () => number
+  /** How long a rate-limit "minute" lasts; default 60 s. Shortened (with the client told the same) to bench pacing in less time. */
+  readonly rateWindowMs?: number
   /** Webhook retry delays and per-attempt timeout; default `defaultWebhookTiming`. */
   readonly webhooks?: Partial<WebhookTiming>
 }
