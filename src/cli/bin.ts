@@ -32,6 +32,11 @@ const program = Effect.suspend(() => cli(process.argv)).pipe(
   Effect.provide(Layer.merge(NodeContext.layer, RetryLines.layer))
 )
 
+// runMain stops listening for SIGINT once it has taken the first one, and a signal nobody listens to kills node (exit
+// 130) before the run is marked interrupted. `npx shopbridge` and `npm run` forward the terminal's Ctrl-C to us a second
+// time, so a listener stays for the whole process; the first signal still interrupts the program through runMain.
+process.on("SIGINT", () => undefined)
+
 NodeRuntime.runMain(program, {
   disableErrorReporting: false,
   // Runs send their log lines to log.ndjson (replacing the default logger); the pretty logger would bypass that.

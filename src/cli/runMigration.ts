@@ -235,12 +235,17 @@ export const executeRun = (request: RunKindRequest): Effect.Effect<RunOutcome, U
       const tell = (line: string) => (request.say === undefined ? progress.log(line) : Effect.sync(() => say(line)))
       const inFlight = { records: 0 }
       const services = { gateways, state, ctx, progress, inFlight, say: (line: string) => Effect.zipRight(tell(line), Effect.logInfo(line)) }
-      // Ctrl-C or SIGTERM: said at once; the run then stops after the group in flight (it is uninterruptible).
+      // Ctrl-C or SIGTERM: said at once; the run then stops after the group in flight (it is uninterruptible). A second
+      // one (a person pressing again, or npm forwarding the terminal's) is answered too, so nobody thinks it hangs.
       yield* Effect.acquireRelease(
         Effect.sync(() => {
-          const onSignal = () => process.stderr.write(`stopping after the batch in flight (${inFlight.records} records)…\n`)
-          process.once("SIGINT", onSignal)
-          process.once("SIGTERM", onSignal)
+          let told = false
+          const onSignal = () => {
+            process.stderr.write(`${told ? "still stopping" : "stopping"} after the batch in flight (${inFlight.records} records)…\n`)
+            told = true
+          }
+          process.on("SIGINT", onSignal)
+          process.on("SIGTERM", onSignal)
           return onSignal
         }),
         (onSignal) =>

@@ -196,6 +196,29 @@ describe("migrate killed with SIGKILL, then resume", () => {
     },
     120_000
   )
+
+  it(
+    "Ctrl-C through npx (the terminal signals npm and the CLI together; npm forwards it once more): exit 3, run resumable",
+    async () => {
+      const world = await startWorld({ seed: generated({ customers: 100, seed: 23 }), faults: { latencyMs: 20 } })
+      worlds.push(world)
+      const writes = () => sum(writesIn(world.sandbox.autogms.stats()))
+      const running = migrate(world, "autoleap", "autogms", [], { timeoutMs: 60_000, via: "npx" })
+      let exited = false
+      void running.done.then(() => (exited = true))
+      await waitFor(() => exited || writes() >= 20, 40_000, 2)
+      expect(exited, `the run ended before the interrupt\n${running.stderr()}`).toBe(false)
+      // The whole process group, as a terminal's Ctrl-C: npm, the shell it may start, and the CLI.
+      process.kill(-(running.child.pid ?? 0), "SIGINT")
+      const interrupted = await running.done
+      expect(interrupted.code, describeRun(interrupted)).toBe(3)
+      expect(interrupted.stderr, describeRun(interrupted)).toContain("stopping after the batch in flight (")
+      const runId = runIdFrom(interrupted.stdout, [world.runsDir])
+      expect(runId, describeRun(interrupted)).toBeDefined()
+      expect(readReport(world.runsDir, runId ?? "").status).toBe("interrupted")
+    },
+    90_000
+  )
 })
 
 describe("migrate --from autogms --to autoleap killed the instant a bulk write is applied, then resume", () => {

@@ -244,6 +244,11 @@ export interface SpawnOptions {
   readonly cwd: string
   /** SIGKILL after this long (a hung CLI must fail the test, not the suite). Default 60 s. */
   readonly timeoutMs?: number
+  /**
+   * "npx": `npx shopbridge …` from the repository root, as the README says, in a process group of its own so a test can
+   * signal the group as a terminal's Ctrl-C does (`process.kill(-pid)`). Default: `node dist/cli/bin.js` directly.
+   */
+  readonly via?: "node" | "npx"
 }
 
 export const spawnCli = (args: ReadonlyArray<string>, options: SpawnOptions): Running => {
@@ -254,7 +259,10 @@ export const spawnCli = (args: ReadonlyArray<string>, options: SpawnOptions): Ru
   }
   env["NO_COLOR"] = "1"
   const started = Date.now()
-  const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+  const child =
+    options.via === "npx"
+      ? spawn("npx", ["--yes", "shopbridge", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
+      : spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] })
   children.add(child)
   let stdout = ""
   let stderr = ""
@@ -284,7 +292,8 @@ export const migrate = (
   spawnCli(["migrate", "--from", from, "--to", to, "--state", options.state ?? world.state, "--runs-dir", options.runsDir ?? world.runsDir, ...extra], {
     env: options.env ?? world.env,
     cwd: options.cwd ?? world.dir,
-    timeoutMs: options.timeoutMs
+    timeoutMs: options.timeoutMs,
+    via: options.via
   })
 
 export const resume = (world: World, options: Partial<SpawnOptions> & { readonly state?: string } = {}): Running =>
