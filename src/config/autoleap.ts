@@ -1,6 +1,6 @@
 import { Config, Redacted } from "effect"
 import { baseUrlConfig, parsedConfig, requiredString } from "./env.js"
-import { defaultAutoleapRateLimits, parseAutoleapRateLimits, type AutoleapRateLimits } from "./rateLimits.js"
+import { defaultAutoleapRateLimits, parseAutoleapRateLimits, rateWindowMsConfig, type AutoleapRateLimits } from "./rateLimits.js"
 
 export const AUTOLEAP_DEFAULT_BASE_URL = "https://partnerapi.myautoleap.com/v2"
 
@@ -11,6 +11,8 @@ export interface AutoleapConfig {
   readonly authKey: Redacted.Redacted<string>
   readonly companyId: string
   readonly rateLimits: AutoleapRateLimits
+  /** How long the limits' minute lasts (SHOPBRIDGE_RATE_WINDOW_MS); absent: 60 s. */
+  readonly rateWindowMs?: number
 }
 
 export const autoleapConfig: Config.Config<AutoleapConfig> = Config.all({
@@ -20,5 +22,6 @@ export const autoleapConfig: Config.Config<AutoleapConfig> = Config.all({
   companyId: requiredString("AUTOLEAP_COMPANY_ID"),
   rateLimits: parsedConfig("AUTOLEAP_RATE_LIMITS", (text) => parseAutoleapRateLimits(text)).pipe(
     Config.withDefault(defaultAutoleapRateLimits)
-  )
+  ),
+  rateWindowMs: rateWindowMsConfig
 })

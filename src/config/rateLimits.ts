@@ -1,4 +1,5 @@
-import { Either } from "effect"
+import { Config, Either } from "effect"
+import { parsedConfig } from "./env.js"
 
 /** Per-minute budget of each AutoLeap method class. */
 export interface AutoleapRateLimits {
@@ -49,3 +50,22 @@ export const parsePerMinuteLimit = (text: string): Either.Either<number, string>
     ? Either.right(Number(value))
     : Either.left(`"${text}" is not a whole number of requests per minute, at least 1`)
 }
+
+/** The window every documented limit is stated over: one minute. */
+export const RATE_WINDOW_MS = 60_000
+
+/**
+ * `SHOPBRIDGE_RATE_WINDOW_MS`: how long "a minute" of the rate limits lasts, in milliseconds. For tests and the
+ * rate-limit benchmark, against simulators whose minute is shortened the same way; a real API's minute is 60,000.
+ * At least a second: autoGMS tells when its window ends in whole seconds, so two windows must not share one.
+ */
+export const parseRateWindowMs = (text: string): Either.Either<number, string> => {
+  const value = text.trim()
+  return /^\d+$/.test(value) && Number(value) >= 1_000
+    ? Either.right(Number(value))
+    : Either.left(`"${text}" is not a whole number of milliseconds, at least 1000 (a real API's minute is 60000)`)
+}
+
+export const rateWindowMsConfig: Config.Config<number> = parsedConfig("SHOPBRIDGE_RATE_WINDOW_MS", parseRateWindowMs).pipe(
+  Config.withDefault(RATE_WINDOW_MS)
+)

@@ -1,9 +1,10 @@
 import { Chunk, Context, Effect, Layer, Option, ParseResult, Redacted, Schema, Stream, type ConfigError } from "effect"
 import { autogmsConfig, type AutogmsConfig } from "../../config/autogms.js"
+import { RATE_WINDOW_MS } from "../../config/rateLimits.js"
 import { makeRequestCounter, type RequestCounts } from "../../http/counters.js"
 import { decodeResponse, formatIssuePath } from "../../http/decode.js"
 import { currentHttpLog } from "../../http/log.js"
-import { makePacer, minuteWindowMs, ServerWindowGate, SlidingWindowGate } from "../../http/pacer.js"
+import { makePacer, paceWindowMs, ServerWindowGate, SlidingWindowGate } from "../../http/pacer.js"
 import { dedupByIdAndUpdated, DEFAULT_OVERLAP_MS, pagedStream, updatedAtMost, windowStart } from "../../http/paging.js"
 import { makeRequester } from "../../http/requester.js"
 import { defaultRetryPolicy, preflightRetryPolicy, type RetryPolicy } from "../../http/retry.js"
@@ -73,7 +74,7 @@ export interface AutogmsClientOptions {
   readonly pageSize?: number
   /** Overlap of incremental windows; default 2 min. */
   readonly overlapMs?: number
-  /** Added to the 60 s window for network jitter; default 250 ms. */
+  /** Added to the limit's window (60 s, or SHOPBRIDGE_RATE_WINDOW_MS); default 250 ms a minute (see paceWindowMs). */
   readonly windowMarginMs?: number
   /** Waited past `RateLimit-Reset` (whole seconds) before the next window's first send; default 500 ms. */
   readonly resetMarginMs?: number
@@ -127,7 +128,7 @@ export const make = (config: AutogmsConfig, options: AutogmsClientOptions = {}):
   Effect.gen(function* () {
     const transport = yield* HttpTransport
     const counter = makeRequestCounter()
-    const windowMs = minuteWindowMs(options.windowMarginMs ?? 250)
+    const windowMs = paceWindowMs(config.rateWindowMs ?? RATE_WINDOW_MS, options.windowMarginMs)
     // One budget per key for every method: the server's window from its headers, and never above the configured limit.
     const pacer = yield* makePacer({
       gates: [new ServerWindowGate(options.resetMarginMs ?? 500, windowMs), new SlidingWindowGate(config.rateLimit, windowMs)],

@@ -1,11 +1,11 @@
 import { Chunk, Clock, Context, Effect, Layer, Option, ParseResult, Redacted, Schema, Stream, type ConfigError } from "effect"
 import { autoleapConfig, type AutoleapConfig } from "../../config/autoleap.js"
-import type { AutoleapRateLimits } from "../../config/rateLimits.js"
+import { RATE_WINDOW_MS, type AutoleapRateLimits } from "../../config/rateLimits.js"
 import { makeRequestCounter, type RequestCounts } from "../../http/counters.js"
 import { decodeResponse, formatIssuePath } from "../../http/decode.js"
 import { HttpStatusError, NotSent } from "../../http/errors.js"
 import { currentHttpLog } from "../../http/log.js"
-import { makePacer, minuteWindowMs, SlidingWindowGate, type Pacer } from "../../http/pacer.js"
+import { makePacer, paceWindowMs, SlidingWindowGate, type Pacer } from "../../http/pacer.js"
 import { dedupByIdAndUpdated, DEFAULT_OVERLAP_MS, pagedStream, updatedAtMost, windowStart } from "../../http/paging.js"
 import { makeRequester } from "../../http/requester.js"
 import { defaultRetryPolicy, preflightRetryPolicy, type RetryPolicy } from "../../http/retry.js"
@@ -87,7 +87,7 @@ export interface AutoleapClientOptions {
   readonly pageSize?: number
   /** Overlap of incremental windows; default 2 min. */
   readonly overlapMs?: number
-  /** Added to the 60 s window for network jitter; default 250 ms. */
+  /** Added to the limits' window (60 s, or SHOPBRIDGE_RATE_WINDOW_MS); default 250 ms a minute (see paceWindowMs). */
   readonly windowMarginMs?: number
 }
 
@@ -141,7 +141,7 @@ export const make = (
   Effect.gen(function* () {
     const transport = yield* HttpTransport
     const counter = makeRequestCounter()
-    const windowMs = minuteWindowMs(options.windowMarginMs ?? 250)
+    const windowMs = paceWindowMs(config.rateWindowMs ?? RATE_WINDOW_MS, options.windowMarginMs)
     const pacers = new Map<HttpMethod, Pacer>()
     for (const method of methodClasses) {
       pacers.set(method, yield* makePacer({ gates: [new SlidingWindowGate(config.rateLimits[method as keyof AutoleapRateLimits], windowMs)], onWait: counter.paced }))

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Either, Redacted } from "effect"
 import { autoleapConfig } from "../../../src/config/autoleap.js"
 import { autogmsConfig } from "../../../src/config/autogms.js"
-import { defaultAutoleapRateLimits, parseAutoleapRateLimits } from "../../../src/config/rateLimits.js"
+import { defaultAutoleapRateLimits, parseAutoleapRateLimits, parseRateWindowMs } from "../../../src/config/rateLimits.js"
 
 const env = (vars: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
 
@@ -59,6 +59,27 @@ describe("config from the environment", () => {
       expect(c2).toMatchObject({ rateLimit: 300, baseUrl: "http://127.0.0.1:9/api/v1" })
       const bad = yield* Effect.either(autogmsConfig.pipe(env({ AUTOGMS_API_KEY: "k", AUTOGMS_GARAGE_ID: "g", AUTOGMS_RATE_LIMIT: "-1" })))
       expect(String(Either.getLeft(bad).pipe((o) => (o._tag === "Some" ? o.value : "")))).toContain("AUTOGMS_RATE_LIMIT")
+    })
+  )
+})
+
+describe("SHOPBRIDGE_RATE_WINDOW_MS", () => {
+  it("takes whole milliseconds from one second up", () => {
+    expect(parseRateWindowMs("3000")).toEqual(Either.right(3000))
+    expect(parseRateWindowMs(" 60000 ")).toEqual(Either.right(60_000))
+    expect(Either.isLeft(parseRateWindowMs("999"))).toBe(true)
+    expect(Either.isLeft(parseRateWindowMs("3s"))).toBe(true)
+  })
+
+  it.effect("both APIs' limits last a minute unless it is set, and a bad value is named", () =>
+    Effect.gen(function* () {
+      const gms = { AUTOGMS_API_KEY: "k", AUTOGMS_GARAGE_ID: "g" }
+      expect((yield* autogmsConfig.pipe(env(gms))).rateWindowMs).toBe(60_000)
+      expect((yield* autoleapConfig.pipe(env(autoleapEnv))).rateWindowMs).toBe(60_000)
+      expect((yield* autogmsConfig.pipe(env({ ...gms, SHOPBRIDGE_RATE_WINDOW_MS: "3000" }))).rateWindowMs).toBe(3000)
+      expect((yield* autoleapConfig.pipe(env({ ...autoleapEnv, SHOPBRIDGE_RATE_WINDOW_MS: "3000" }))).rateWindowMs).toBe(3000)
+      const bad = yield* Effect.either(autoleapConfig.pipe(env({ ...autoleapEnv, SHOPBRIDGE_RATE_WINDOW_MS: "fast" })))
+      expect(String(Either.getLeft(bad).pipe((o) => (o._tag === "Some" ? o.value : "")))).toContain("SHOPBRIDGE_RATE_WINDOW_MS")
     })
   )
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Fiber, TestClock } from "effect"
-import { makePacer, ServerWindowGate, SlidingWindowGate } from "../../../src/http/pacer.js"
+import { makePacer, paceWindowMs, ServerWindowGate, SlidingWindowGate } from "../../../src/http/pacer.js"
 import type { HttpResponse } from "../../../src/http/transport.js"
 
 const ok = (headers: Record<string, string> = {}): HttpResponse => ({ status: 200, headers, body: undefined, text: "" })
@@ -108,6 +108,45 @@ describe("ServerWindowGate (RateLimit-* headers)", () => {
       expect(gate.waitMs(10_600)).toBe(0)
     })
   )
+})
+
+describe("the window's end, when RateLimit-Reset rounds it up to a whole second", () => {
+  // A 3 s window that began when our request reached the server at 1,200 ms ends at 4,200; the header says 5 (s).
+  const headers = (remaining: number) => ({ "ratelimit-limit": "3", "ratelimit-remaining": String(remaining), "ratelimit-reset": "5" })
+
+  it.effect("ends no later than one window after the first answer that showed it", () =>
+    Effect.gen(function* () {
+      const gate = new ServerWindowGate(500, 3_000)
+      gate.commit(1_190)(1_210, ok(headers(0)))
+      expect(gate.waitMs(1_300)).toBe(4_210 - 1_300)
+      expect(gate.waitMs(4_210)).toBe(0)
+    })
+  )
+
+  it.effect("later answers in the same window do not push its end back", () =>
+    Effect.gen(function* () {
+      const gate = new ServerWindowGate(500, 3_000)
+      gate.commit(1_190)(1_210, ok(headers(1)))
+      gate.commit(2_000)(2_900, ok(headers(0)))
+      expect(gate.waitMs(3_000)).toBe(4_210 - 3_000)
+    })
+  )
+
+  it.effect("the header still wins when it says the window ends sooner", () =>
+    Effect.gen(function* () {
+      const gate = new ServerWindowGate(500, 60_000)
+      gate.commit(1_190)(1_210, ok(headers(0)))
+      expect(gate.waitMs(1_300)).toBe(5_500 - 1_300)
+    })
+  )
+})
+
+describe("paceWindowMs", () => {
+  it("adds 250 ms to a minute, and as much in proportion to a shortened one", () => {
+    expect(paceWindowMs(60_000)).toBe(60_250)
+    expect(paceWindowMs(3_000)).toBe(3_012.5)
+    expect(paceWindowMs(3_000, 100)).toBe(3_100)
+  })
 })
 
 describe("Pacer pause (429 Retry-After)", () => {
