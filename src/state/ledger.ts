@@ -59,6 +59,15 @@ export const ledgerTable = (db: Database.Database) => {
     `UPDATE ledger SET status = ?, target_id = coalesce(?, target_id), error = ?, updated_at = ?
      WHERE id = ? AND pair_id = ? AND status IN ('pending', 'sent', 'unknown')`
   )
+  // A retry is sent only after the lookup found the attempt before it not applied: once the retry has its outcome, the
+  // attempts it replaced are closed as failed, so a completed run leaves no row open.
+  const supersede = db.prepare<{ id: number; pairId: number; now: string }>(
+    `WITH retry AS (SELECT entity, target_system, natural_key, attempt FROM ledger WHERE id = @id AND pair_id = @pairId)
+     UPDATE ledger SET status = 'failed', updated_at = @now,
+       error = coalesce(error || '; ', '') || 'superseded by attempt ' || (SELECT attempt FROM retry)
+     WHERE pair_id = @pairId AND status IN ('pending', 'sent', 'unknown') AND attempt < (SELECT attempt FROM retry)
+       AND (entity, target_system, natural_key) = (SELECT entity, target_system, natural_key FROM retry)`
+  )
   const open = db.prepare<[number], LedgerRow>(
     `SELECT * FROM ledger WHERE pair_id = ? AND status IN ('pending', 'sent', 'unknown') ORDER BY id`
   )
@@ -84,6 +93,7 @@ export const ledgerTable = (db: Database.Database) => {
       for (const o of outcomes) {
         const changed = settle.run(o.status, o.targetId ?? null, o.error ?? null, now, o.ledgerId, pairId).changes
         if (changed !== 1) return { _tag: "NotOpen", ledgerId: o.ledgerId }
+        if (o.status !== "unknown") supersede.run({ id: o.ledgerId, pairId, now })
       }
       return undefined
     },

@@ -172,6 +172,33 @@ describe("write ledger", () => {
         expect(retry.entries[0]?.attempt).toBe(2)
       })))
 
+  it.effect("a retry's outcome closes the attempt it retried: no row stays open once the record is settled", () =>
+    withPair((state) =>
+      Effect.gen(function* () {
+        // Found by the chaos suite: a write answered 500 was looked up, not found, sent again and confirmed, yet its
+        // first attempt stayed 'unknown' after the run completed.
+        yield* startMigrate(state)
+        const first = yield* state.recordIntents("run-1", [createIntent(1), createIntent(2)])
+        const [lost, other] = first.entries
+        if (lost === undefined || other === undefined) return expect.unreachable()
+        yield* state.markSent(first.batchId)
+        yield* state.settleBatch({
+          runId: "run-1",
+          outcomes: [{ ledgerId: lost.id, status: "unknown", error: "Internal server error" }, { ledgerId: other.id, status: "unknown", error: "socket hang up" }]
+        })
+        const retry = yield* state.recordIntents("run-1", [createIntent(1)])
+        const again = retry.entries[0]
+        if (again === undefined) return expect.unreachable()
+        yield* state.markSent(retry.batchId)
+        yield* state.settleBatch({ runId: "run-1", outcomes: [{ ledgerId: again.id, status: "confirmed", targetId: "ag-1" }] })
+        expect((yield* state.ledgerBatch(first.batchId)).map((e) => [e.status, e.error])).toEqual([
+          ["failed", "Internal server error; superseded by attempt 2"],
+          ["unknown", "socket hang up"]
+        ])
+        // The other record has no later attempt: it stays open for the lookup.
+        expect((yield* state.unsettledWrites("run-1")).map((e) => e.id)).toEqual([other.id])
+      })))
+
   it.effect("settling a row twice refuses the whole batch: nothing of it is recorded", () =>
     withPair((state) =>
       Effect.gen(function* () {
