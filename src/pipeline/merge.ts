@@ -4,9 +4,9 @@
  * to different values on both sides is a conflict, settled by its policy. Pure.
  */
 import { CUSTOMER_FIELD_NAMES } from "../domain/customer.js"
-import type { SystemName } from "../domain/ids.js"
+import { customerRef, type CustomerRef, type SystemName } from "../domain/ids.js"
 import { tagKey } from "../domain/tag.js"
-import { VEHICLE_FIELD_NAMES } from "../domain/vehicle.js"
+import { VEHICLE_FIELD_NAMES, type Vehicle } from "../domain/vehicle.js"
 import type { ConflictPolicy } from "../mapping/index.js"
 import { looseEqual } from "../mapping/json.js"
 import type { ModelRecord } from "./plan.js"
@@ -76,4 +76,30 @@ export const mergeRecords = <R extends ModelRecord>(input: MergeInput<R>): Merge
     if (resolution === "autogms") forAutoleap[field] = g
   }
   return { autoleap: forAutoleap as R, autogms: forAutogms as R, conflicts }
+}
+
+export interface OwnerMergeInput {
+  readonly base: Vehicle
+  readonly autoleap: Vehicle
+  readonly autogms: Vehicle
+  /** A customer's id on `system` (through the links), or null when it has none there. */
+  readonly ownerOn: (system: SystemName, owner: CustomerRef | null) => string | null
+}
+
+/**
+ * The customer of a vehicle changed on both sides, which the field merge leaves alone (it is an id of one side): a
+ * move made on one side only since the base is carried to the other; otherwise (no move, or a move on both) AutoLeap's
+ * owner is. Returns each side's record's owner, as an id of that side.
+ */
+export const mergeOwners = (input: OwnerMergeInput): Readonly<Record<SystemName, CustomerRef | null>> => {
+  const onAutoleap = (owner: CustomerRef | null) => input.ownerOn("autoleap", owner)
+  const base = onAutoleap(input.base.owner)
+  const movedInAutogms = onAutoleap(input.autogms.owner) !== base && onAutoleap(input.autoleap.owner) === base
+  const carried = (to: SystemName, from: Vehicle, own: Vehicle): CustomerRef | null => {
+    const id = input.ownerOn(to, from.owner)
+    return id === null ? own.owner : customerRef(to, id)
+  }
+  return movedInAutogms
+    ? { autoleap: carried("autoleap", input.autogms, input.autoleap), autogms: input.autogms.owner }
+    : { autoleap: input.autoleap.owner, autogms: carried("autogms", input.autoleap, input.autogms) }
 }

@@ -9,7 +9,7 @@
 import { Effect, Option } from "effect"
 import type { Customer } from "../domain/customer.js"
 import type { Entity } from "../domain/entity.js"
-import { otherSystem, type SystemName } from "../domain/ids.js"
+import { otherSystem, type CustomerRef, type SystemName } from "../domain/ids.js"
 import type { Sidecar } from "../domain/sidecar.js"
 import type { Vehicle } from "../domain/vehicle.js"
 import {
@@ -25,7 +25,7 @@ import type { Estimate, JsonValue } from "../report/index.js"
 import type { ConflictInput, Link, LinkInput, PlanItemInput, SnapshotRecord, StoreReader } from "../state/index.js"
 import { extractEntity, snapshotStream } from "./extract.js"
 import { loadEntityStage } from "./load.js"
-import { mergeRecords } from "./merge.js"
+import { mergeOwners, mergeRecords } from "./merge.js"
 import { asTargetWillHold, comparable, hashOf, lookupKeyOf, type Direction, type ModelRecord, type Reason } from "./plan.js"
 import { labelOf, ownerOnTarget, planRecords, planScope, type PlanDetail } from "./planStage.js"
 import { reportFromStore, type ReportScope } from "./runReport.js"
@@ -80,6 +80,20 @@ const captureChanges = (services: StageServices, runId: string, options: SyncOpt
   })
 
 const idOn = (link: Link, system: SystemName): string => (system === "autoleap" ? link.autoleapId : link.autogmsId)
+
+/** A customer's id on `system`: its own, or its linked counterpart's; null when it has none there. */
+const linkedOwnerOn = (reader: StoreReader, system: SystemName, owner: CustomerRef | null): string | null => {
+  if (owner === null || owner.system === system) return owner?.id ?? null
+  const link = reader.link("customers", owner.system, owner.id)
+  return link === undefined ? null : idOn(link, system)
+}
+
+/**
+ * A merged record as `own` (one side's record) writes it to the other side: the merge's values with `own`'s identity,
+ * and for a vehicle its customer after `mergeOwners`, as an id of `own`'s side (the plan resolves it through the links).
+ */
+const mergedAs = (own: ModelRecord, merged: ModelRecord, owners: Readonly<Record<SystemName, CustomerRef | null>> | undefined): ModelRecord =>
+  ({ ...merged, source: own.source, ...(own.kind === "vehicle" && owners !== undefined ? { owner: owners[own.source.system] } : {}) }) as ModelRecord
 const sideOf = (link: Link, system: SystemName) => (system === "autoleap" ? link.autoleap : link.autogms)
 const sidecarOf = (link: Link, system: SystemName): Sidecar | null => {
   const all = link.sidecar as Partial<Record<SystemName, Sidecar>> | null
@@ -252,6 +266,10 @@ const classifyChunk = (
     const [al, ag] = direction.from === "autoleap" ? [mine, theirs] : [theirs, mine]
     const policies = services.ctx.mapping.sync.conflicts[entity]
     const merged = mergeRecords({ base, autoleap: al, autogms: ag, policyOf: (field) => policies[field] ?? policies["*"] ?? options.conflict })
+    const owners =
+      base.kind === "vehicle" && al.kind === "vehicle" && ag.kind === "vehicle"
+        ? mergeOwners({ base, autoleap: al, autogms: ag, ownerOn: (system, owner) => linkedOwnerOn(reader, system, owner) })
+        : undefined
     const fields = merged.conflicts.map((c) => c.field)
     const open = merged.conflicts.some((c) => c.resolution === "open")
     const resolution = open ? "open" : merged.conflicts[0]?.resolution ?? "merged"
@@ -270,7 +288,7 @@ const classifyChunk = (
     const conflict = merged.conflicts.length === 0 ? null : { fields, resolution: open ? "awaiting review" : `${resolution} kept` }
     const toOther = updateRow(services, reader, runId, {
       direction, entity, source, sourceHash: row.hash, link, current: theirs, currentHash: otherRow.hash, targetSidecar,
-      record: { ...(direction.to === "autoleap" ? merged.autoleap : merged.autogms), source: mine.source } as ModelRecord, conflict
+      record: mergedAs(mine, direction.to === "autoleap" ? merged.autoleap : merged.autogms, owners), conflict
     })
     if (toOther !== null) out.rows.push(toOther)
     if (writesBothWays) {
@@ -278,7 +296,7 @@ const classifyChunk = (
       const toMine = updateRow(services, reader, runId, {
         direction: back, entity, source: mappedOf<ModelRecord>(otherRow), sourceHash: otherRow.hash, link, current: mine, currentHash: row.hash,
         targetSidecar: source.sidecar,
-        record: { ...(back.to === "autoleap" ? merged.autoleap : merged.autogms), source: theirs.source } as ModelRecord, conflict
+        record: mergedAs(theirs, back.to === "autoleap" ? merged.autoleap : merged.autogms, owners), conflict
       })
       if (toMine !== null) out.rows.push(toMine)
     }

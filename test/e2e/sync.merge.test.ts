@@ -1,0 +1,45 @@
+/**
+ * A vehicle changed in both apps between two syncs, black-box: the three-way merge reaches both sides and the vehicle
+ * stays with its customer. Found by the chaos suite: the merged record kept the other side's owner, so both directions
+ * quarantined the vehicle as ORPHAN_VEHICLE and its two copies stayed different for good.
+ */
+import { describe, expect, it } from "vitest"
+import { readReport, runIdFrom, sleep, type World, worldPerTest } from "./migrateHarness.js"
+import { autogmsVehicle, autoleapVehicle, expectDone, migratedPair, migratedWorld, sync } from "./syncHarness.js"
+
+const vehicleOn = (world: World, pair: { autoleapId: string; autogmsId: string }) => {
+  const al = autoleapVehicle(world, pair.autoleapId)
+  const ag = autogmsVehicle(world, pair.autogmsId)
+  if (al === undefined || ag === undefined) throw new Error(`vehicle ${pair.autoleapId} ⇄ ${pair.autogmsId} is gone`)
+  return { al, ag }
+}
+
+describe("sync of a vehicle changed on both sides", () => {
+  const newWorld = worldPerTest()
+
+  it("merges different fields and the same field (newest) on both sides, and keeps the vehicle on its customer", async () => {
+    const world = await migratedWorld(newWorld)
+    const pair = migratedPair(world, "vehicles")
+    const before = vehicleOn(world, pair)
+
+    world.sandbox.autoleap.edit("vehicles", pair.autoleapId, { color: "Teal", notes: "from AutoLeap" })
+    await sleep(20)
+    world.sandbox.autogms.edit("vehicles", pair.autogmsId, { mileage: 123_456, notes: "from autoGMS" })
+    const merged = await sync(world)
+    expectDone(merged)
+
+    const report = readReport(world.runsDir, runIdFrom(merged.stdout, [world.runsDir]) ?? "")
+    expect(report.quarantine).toEqual([])
+    expect(report.conflicts).toEqual([expect.objectContaining({ entity: "vehicles", fields: ["notes"] })])
+    const after = vehicleOn(world, pair)
+    expect([after.al["color"], after.ag["color"]]).toEqual(["Teal", "Teal"])
+    expect([after.al["mileage"], after.ag["mileage"]]).toEqual([123_456, 123_456])
+    expect(after.al["notes"]).toBe(after.ag["notes"])
+    expect(["from AutoLeap", "from autoGMS"]).toContain(after.al["notes"])
+    expect([after.al["customerId"], after.ag["customerId"]]).toEqual([before.al["customerId"], before.ag["customerId"]])
+
+    const quiet = await sync(world)
+    expectDone(quiet)
+    expect(quiet.stderr).toContain("nothing to do")
+  })
+})
