@@ -51,6 +51,18 @@ export type ConflictPolicy = typeof ConflictPolicy.Type
 /** Field (model name, e.g. "email", "notes", "address") → policy; "*" for every field of the entity. */
 const FieldPolicies = Schema.Record({ key: Schema.String, value: ConflictPolicy })
 
+const Percent = Schema.Number.pipe(
+  Schema.filter((n) => (Number.isFinite(n) && n >= 0 && n <= 100) || "a percentage from 0 to 100, e.g. 2")
+)
+
+/** What a sync does with a record archived in AutoLeap or gone from a side (see docs/mapping.md, sync.deletes). */
+const DeletePolicy = Schema.Struct({
+  /** Carry it over: an AutoLeap archive deletes in autoGMS, an autoGMS delete archives in AutoLeap. Off: reported only. */
+  propagate: Schema.optional(Schema.Boolean),
+  /** One sync carries over none when it would carry over more than this share of an entity's links, in percent. */
+  maxPercent: Schema.optional(Percent)
+})
+
 export const MappingFile = Schema.Struct({
   $schema: Schema.optional(Schema.String),
   description: Schema.optional(Schema.String),
@@ -71,7 +83,8 @@ export const MappingFile = Schema.Struct({
   sync: Schema.optional(
     Schema.Struct({
       /** Conflict policies per entity and field; they win over `sync --conflict` for the fields they name. */
-      conflicts: Schema.optional(Schema.Struct({ customers: Schema.optional(FieldPolicies), vehicles: Schema.optional(FieldPolicies) }))
+      conflicts: Schema.optional(Schema.Struct({ customers: Schema.optional(FieldPolicies), vehicles: Schema.optional(FieldPolicies) })),
+      deletes: Schema.optional(DeletePolicy)
     })
   ),
   tags: Schema.optional(
@@ -125,6 +138,7 @@ export interface Mapping {
       readonly customers: Readonly<Record<string, ConflictPolicy>>
       readonly vehicles: Readonly<Record<string, ConflictPolicy>>
     }
+    readonly deletes: { readonly propagate: boolean; readonly maxPercent: number }
   }
   readonly tags: {
     readonly defaultColor: string
@@ -161,7 +175,8 @@ export const mergeMapping = (base: Mapping, file: MappingFile): Mapping => ({
     conflicts: {
       customers: { ...base.sync.conflicts.customers, ...(file.sync?.conflicts?.customers ?? {}) },
       vehicles: { ...base.sync.conflicts.vehicles, ...(file.sync?.conflicts?.vehicles ?? {}) }
-    }
+    },
+    deletes: { ...base.sync.deletes, ...stripUndefined(file.sync?.deletes ?? {}) }
   },
   tags: {
     defaultColor: (file.tags?.defaultColor ?? base.tags.defaultColor).toUpperCase(),
@@ -192,6 +207,8 @@ export const missingSetting = (file: MappingFile): { readonly path: ReadonlyArra
     ["policies", "invalidVin"],
     ["policies", "vinLookup"],
     ["policies", "fillNamesFromBusinessName"],
+    ["sync", "deletes", "propagate"],
+    ["sync", "deletes", "maxPercent"],
     ["tags", "defaultColor"],
     ["enums", "autoleap", "customerType"],
     ["enums", "autoleap", "communicationPreference"],
@@ -215,7 +232,7 @@ export const missingSetting = (file: MappingFile): { readonly path: ReadonlyArra
 const NO_CHOICES: Mapping = {
   defaultCountry: "US",
   policies: { includeArchived: false, invalidVin: "quarantine", vinLookup: false, fillNamesFromBusinessName: false },
-  sync: { conflicts: { customers: {}, vehicles: {} } },
+  sync: { conflicts: { customers: {}, vehicles: {} }, deletes: { propagate: false, maxPercent: 2 } },
   tags: { defaultColor: "CCCCCC", palette: {}, customers: { rename: {}, drop: [] }, vehicles: { rename: {}, drop: [] } },
   enums: {
     autoleap: { customerType: {}, communicationPreference: {}, driveType: {}, transmission: {}, mileageUnit: {} },

@@ -11,14 +11,14 @@ import type { Sidecar } from "../domain/sidecar.js"
 import type { Vehicle } from "../domain/vehicle.js"
 import { changedFields, type Mapped } from "../mapping/index.js"
 import type {
-  LinkInput, PairState, PlanItemRow, PlanOutcome, PlanPhase, QuarantineInput, RunWarning, StateError, StateLocked,
+  LinkInput, LinkKey, PairState, PlanItemRow, PlanOutcome, PlanPhase, QuarantineInput, RunWarning, StateError, StateLocked,
   WriteIntent, WriteOutcome as LedgerOutcome
 } from "../state/index.js"
 import { RunAborted } from "./errors.js"
-import { comparable, hashOf, lookupKeyOf, storedHash, type Direction, type ModelRecord, type Reason } from "./plan.js"
+import { comparable, hashOf, lookupKeyOf, storedHash, type Direction, type IntendedWrite, type ModelRecord, type Reason } from "./plan.js"
 import { detailOf, plannedOf, type PlanDetail } from "./planStage.js"
 import { phaseOf, type StageServices } from "./stage.js"
-import type { Gateway, WriteOutcome, WriteRequest } from "./systems/gateway.js"
+import type { Gateway, RetireOutcome, RetireRequest, Retirer, WriteOutcome, WriteRequest } from "./systems/gateway.js"
 
 type Writer = (requests: ReadonlyArray<WriteRequest<ModelRecord>>) => Effect.Effect<ReadonlyArray<WriteOutcome<ModelRecord>>, RunAborted>
 
@@ -121,6 +121,18 @@ const quarantineOf = (row: PlanItemRow, direction: Direction, reason: Reason): Q
   message: reason.message
 })
 
+/** The ledger's intents for a group, recorded before it is sent. */
+const intentsOf = (direction: Direction, group: ReadonlyArray<{ readonly row: PlanItemRow; readonly request: IntendedWrite }>): ReadonlyArray<WriteIntent> =>
+  group.map(({ row, request }) => ({
+    entity: row.entity,
+    targetSystem: direction.to,
+    action: request.action,
+    naturalKey: request.lookupKey,
+    payloadHash: request.hash,
+    sourceId: row.sourceId,
+    targetId: request.targetId ?? null
+  }))
+
 /**
  * Sends one group and settles it. Runs uninterruptibly: Ctrl-C waits for the group in flight, so the ledger never
  * holds a write we sent but did not record.
@@ -134,16 +146,7 @@ const sendGroup = (
 ): Effect.Effect<ReadonlyArray<Pending>, RunAborted | StateError | StateLocked> =>
   Effect.gen(function* () {
     const { state } = services
-    const intents: Array<WriteIntent> = group.map(({ row, request }) => ({
-      entity: row.entity,
-      targetSystem: direction.to,
-      action: request.action,
-      naturalKey: request.lookupKey,
-      payloadHash: request.hash,
-      sourceId: row.sourceId,
-      targetId: request.targetId ?? null
-    }))
-    const recorded = yield* state.recordIntents(runId, intents)
+    const recorded = yield* state.recordIntents(runId, intentsOf(direction, group))
     yield* state.markSent(recorded.batchId)
     if (services.inFlight !== undefined) services.inFlight.records = group.length
     const outcomes: ReadonlyArray<WriteOutcome<ModelRecord>> = yield* write(group.map((p) => p.request))
@@ -215,6 +218,68 @@ const sendGroup = (
         ? {}
         : { checkpoint: { system: direction.from, entity: last.entity, phase: phaseOf("load", direction), cursor: { kind: "position", updatedAt: "", id: last.sourceId } } })
     })
+    if (services.inFlight !== undefined) services.inFlight.records = 0
+    return again
+  }).pipe(Effect.uninterruptible)
+
+/** The archive or delete a plan row carries over (sync.deletes). */
+const retireRequestOf = (row: PlanItemRow): RetireRequest | undefined =>
+  (row.action === "archive" || row.action === "delete") && row.targetId !== null
+    ? { action: row.action, targetId: row.targetId, ownerId: detailOf(row.detail).targetOwnerId ?? null, lookupKey: row.lookupKey, hash: row.hash }
+    : undefined
+
+/**
+ * Archives and deletes: through the ledger like any write. One that is done (also when the record was already archived
+ * or gone) ends the link, in the same transaction. They need no lookup before a retry: doing one twice changes nothing.
+ */
+const sendRetirements = (
+  services: StageServices,
+  runId: string,
+  direction: Direction,
+  retirer: Retirer | undefined,
+  rows: ReadonlyArray<PlanItemRow>
+): Effect.Effect<ReadonlyArray<PlanItemRow>, RunAborted | StateError | StateLocked> =>
+  Effect.gen(function* () {
+    const { state } = services
+    const group = rows.flatMap((row) => {
+      const request = retireRequestOf(row)
+      return request === undefined ? [] : [{ row, request }]
+    })
+    const recorded = yield* state.recordIntents(runId, intentsOf(direction, group))
+    yield* state.markSent(recorded.batchId)
+    if (services.inFlight !== undefined) services.inFlight.records = group.length
+    const cannot: RetireOutcome = { _tag: "Rejected", reason: { code: "CANNOT_DELETE", message: `${direction.to} cannot remove a record of this kind` } }
+    const outcomes = retirer === undefined ? group.map(() => cannot) : yield* retirer.retire(group.map((g) => g.request))
+
+    const ledger: Array<LedgerOutcome> = []
+    const unlinks: Array<LinkKey> = []
+    const planOutcomes: Array<PlanOutcome> = []
+    const quarantine: Array<QuarantineInput> = []
+    const again: Array<PlanItemRow> = []
+    for (const [i, outcome] of outcomes.entries()) {
+      const sent = group[i]
+      const entry = recorded.entries[i]
+      if (sent === undefined || entry === undefined) continue
+      const { row } = sent
+      switch (outcome._tag) {
+        case "Written":
+          ledger.push({ ledgerId: entry.id, status: "confirmed", targetId: outcome.targetId })
+          unlinks.push({ entity: row.entity, autoleapId: direction.from === "autoleap" ? row.sourceId : outcome.targetId })
+          // What the API confirmed is what was planned: the record is archived or gone.
+          planOutcomes.push({ planItemId: row.id, outcome: "written", targetId: outcome.targetId, verified: true })
+          break
+        case "Rejected":
+          ledger.push({ ledgerId: entry.id, status: "failed", error: outcome.reason.message })
+          quarantine.push(quarantineOf(row, direction, outcome.reason))
+          planOutcomes.push({ planItemId: row.id, outcome: "rejected", detail: outcome.reason })
+          break
+        case "Unknown":
+          ledger.push({ ledgerId: entry.id, status: "unknown", error: outcome.message })
+          again.push(row)
+          break
+      }
+    }
+    yield* state.settleBatch({ runId, outcomes: ledger, unlinks, planOutcomes, quarantine })
     if (services.inFlight !== undefined) services.inFlight.records = 0
     return again
   }).pipe(Effect.uninterruptible)
@@ -296,6 +361,24 @@ export const loadEntityStage = (services: StageServices, runId: string, directio
         )
       )
     }
+    const retirer = entity === "customers" ? target.customers.retire : target.vehicles.retire
+    yield* planRows(state, runId, direction, entity, "retires", target.groupSize).pipe(
+      Stream.grouped(target.groupSize),
+      Stream.runForEach((group) =>
+        Effect.gen(function* () {
+          let pending: ReadonlyArray<PlanItemRow> = [...group]
+          for (let round = 1; pending.length > 0; round++) {
+            if (round > MAX_ROUNDS) {
+              return yield* new RunAborted({
+                message: `${pending.length} archive(s) or delete(s) in ${direction.to} still have no known outcome after ${MAX_ROUNDS} tries; run 'shopbridge resume' once the API answers again`
+              })
+            }
+            pending = yield* sendRetirements(services, runId, direction, retirer, pending)
+          }
+          yield* progress.advance(what, group.length)
+        })
+      )
+    )
     yield* progress.finish(what)
     return total
   })

@@ -109,14 +109,24 @@ export interface IntendedWrite {
 }
 
 /**
- * Whether a target record is what a write produced: an update's own record, a create's by natural key or content.
+ * Whether a target record is what a write produced: an update's own record, a create's by natural key or content, an
+ * archive's own record archived.
  * `updateEvidence: "id"` when finding the record already proves the write (AutoLeap's read-back window holds only
  * records updated since the batch); otherwise its content must match too.
  */
-export const isProductOf = (record: ModelRecord, write: IntendedWrite, updateEvidence: "id" | "content" = "content"): boolean =>
-  write.action === "create"
-    ? naturalKeys(record).includes(write.lookupKey) || storedHash(record) === write.hash
-    : record.source.id === write.targetId && (updateEvidence === "id" || storedHash(record) === write.hash)
+export const isProductOf = (record: ModelRecord, write: IntendedWrite, updateEvidence: "id" | "content" = "content"): boolean => {
+  switch (write.action) {
+    case "create":
+      return naturalKeys(record).includes(write.lookupKey) || storedHash(record) === write.hash
+    case "update":
+      return record.source.id === write.targetId && (updateEvidence === "id" || storedHash(record) === write.hash)
+    case "archive":
+      return record.source.id === write.targetId && record.archived
+    case "delete":
+      // A delete produces no record: it is proved by absence, which a lookup by id tells (see the autoGMS gateway).
+      return false
+  }
+}
 
 export const lookupKeyOf = (record: ModelRecord, hash: string): string => naturalKeys(record)[0] ?? `hash:${hash}`
 

@@ -45,6 +45,8 @@ export interface PlanDetail {
   readonly changes: ReadonlyArray<{ readonly field: string; readonly before: JsonValue; readonly after: JsonValue }>
   readonly warnings: ReadonlyArray<Finding>
   readonly reason: Reason | null
+  /** Archives of vehicles (sync.deletes): the owner's id on the target, which AutoLeap's archive call names. */
+  readonly targetOwnerId?: string | null
 }
 
 /** A plan row's detail, written by `planRowOf` in this same program. */

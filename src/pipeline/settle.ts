@@ -26,6 +26,8 @@ const candidatesOf = (reader: StoreReader, snapshotId: number, entry: LedgerEntr
 const settleOne = (reader: StoreReader, direction: Direction, snapshots: Snapshots, entry: LedgerEntry): Settled => {
   const pair = snapshots[entry.entity]
   if (entry.status === "pending" || pair === undefined) return { outcome: { ledgerId: entry.id, status: "failed", error: "never sent" } }
+  // Archiving or deleting a second time changes nothing: the plan sends it again rather than look.
+  if (entry.action === "archive" || entry.action === "delete") return { outcome: { ledgerId: entry.id, status: "failed", error: "outcome not known: sent again" } }
   const write = { action: entry.action, targetId: entry.targetId, lookupKey: entry.naturalKey, hash: entry.payloadHash }
   const hit = candidatesOf(reader, pair.target, entry).find((row) => isProductOf(mappedOf<ModelRecord>(row).record, write))
   const source = entry.sourceId === null ? undefined : reader.snapshots.byId(pair.source, entry.sourceId)

@@ -4,12 +4,14 @@
  * link — the hash last seen there: unchanged; the hash we last wrote there: our own echo; otherwise changed. A change
  * on one side is planned as an update of the other; a change on both sides is merged field by field against the link's
  * base, conflicts settled by policy; a record with no link is planned as migrate plans it (matched by natural key,
- * never duplicated). Then the same load, ledger and report; the cursors move only once everything up to them is settled.
+ * never duplicated). A record archived or deleted on one side is reported, or carried over by policy (syncDeletes.ts).
+ * Then the same load, ledger and report; the cursors move only once everything up to them is settled. A targeted sync
+ * (a webhook's) reads only the customers it names on their side and moves no cursor.
  */
-import { Effect, Option } from "effect"
+import { Effect, Option, Stream } from "effect"
 import type { Customer } from "../domain/customer.js"
 import type { Entity } from "../domain/entity.js"
-import { otherSystem, type CustomerRef, type SystemName } from "../domain/ids.js"
+import { otherSystem, systemDisplayName, type CustomerRef, type SystemName } from "../domain/ids.js"
 import type { Sidecar } from "../domain/sidecar.js"
 import type { Vehicle } from "../domain/vehicle.js"
 import {
@@ -23,6 +25,7 @@ import {
 import { toJson } from "../mapping/json.js"
 import type { Estimate, JsonValue } from "../report/index.js"
 import type { ConflictInput, Link, LinkInput, PlanItemInput, SnapshotRecord, StoreReader } from "../state/index.js"
+import { RunAborted } from "./errors.js"
 import { extractEntity, snapshotStream } from "./extract.js"
 import { loadEntityStage } from "./load.js"
 import { mergeOwners, mergeRecords } from "./merge.js"
@@ -32,6 +35,7 @@ import { reportFromStore, type ReportScope } from "./runReport.js"
 import { settleOpenWrites } from "./settle.js"
 import { mappedOf } from "./snapshot.js"
 import type { StageServices } from "./stage.js"
+import { departureRow, holdBackOverThreshold, planGone } from "./syncDeletes.js"
 
 export interface SyncOptions {
   readonly directions: ReadonlyArray<Direction>
@@ -43,6 +47,18 @@ export interface SyncOptions {
   readonly overlapMs: number
   /** Read both sides whole: repairs drift and finds what the change windows cannot. */
   readonly reconcile: boolean
+  /** A targeted sync (a webhook's): only these customers and their vehicles are read from that side. */
+  readonly only?: TargetedSync | null
+}
+
+/**
+ * The customers a webhook named, by id on their system. Only they and their vehicles are read there; the other side's
+ * changes are read as usual (a new customer is matched against them, never duplicated); the cursors do not move, so
+ * the scheduled sync still sweeps everything.
+ */
+export interface TargetedSync {
+  readonly from: SystemName
+  readonly customers: ReadonlyArray<string>
 }
 
 export interface SyncRun {
@@ -66,11 +82,24 @@ export interface CursorMove {
 
 const cursorKey = (system: SystemName, entity: Entity) => ({ system, entity, phase: CURSOR_PHASE })
 
+/** The named customers, or their vehicles, read by id (a targeted sync). */
+const readNamed = (services: StageServices, system: SystemName, entity: Entity, customers: ReadonlyArray<string>) => {
+  const gateway = services.gateways[system]
+  const byId = entity === "customers" ? gateway.customerById : gateway.vehiclesOf
+  return byId === undefined
+    ? Effect.fail(new RunAborted({ message: `${systemDisplayName(system)} records cannot be read by customer here: run a full sync` }))
+    : Effect.succeed(Stream.fromIterable(customers).pipe(Stream.flatMap((id): Stream.Stream<Mapped<ModelRecord>, RunAborted> => byId(id))))
+}
+
 /** The records of one side changed since its cursor (every record on the first sync, or with --reconcile). */
 const captureChanges = (services: StageServices, runId: string, options: SyncOptions, system: SystemName, entity: Entity) =>
   Effect.gen(function* () {
     const cursor = yield* services.state.checkpoint(cursorKey(system, entity))
     const since = Option.flatMap(cursor, (c) => (c.cursor.kind === "position" && c.cursor.updatedAt !== "" ? Option.some(c.cursor.updatedAt) : Option.none()))
+    if (options.only?.from === system) {
+      const named = yield* readNamed(services, system, entity, options.only.customers)
+      return { snapshot: yield* snapshotStream(services, runId, system, entity, named, false), before: Option.getOrNull(since), full: false }
+    }
     if (options.reconcile || Option.isNone(since)) {
       return { snapshot: yield* extractEntity(services, runId, system, entity), before: Option.getOrNull(since), full: true }
     }
@@ -176,32 +205,28 @@ const updateRow = (services: StageServices, reader: StoreReader, runId: string, 
   }
 }
 
-/** A row reporting a change that is not written (an archive, our own echo, an unchanged record in the window). */
-const noteRow = (direction: Direction, entity: Entity, row: SnapshotRecord, link: Link | undefined, action: "unchanged" | "archive", reason: Reason | null): PlanItemInput => {
+const ECHO: Reason = { code: "ECHO", message: "Our own write read back: nothing to do." }
+
+/** A row reporting our own write read back: nothing to do. */
+const echoRow = (direction: Direction, entity: Entity, row: SnapshotRecord, link: Link): PlanItemInput => {
   const record = mappedOf<ModelRecord>(row).record
   return {
     from: direction.from,
     to: direction.to,
     entity,
     sourceId: row.sourceId,
-    action,
+    action: "unchanged",
     writes: false,
-    targetId: link === undefined ? null : idOn(link, direction.to),
+    targetId: idOn(link, direction.to),
     ownerSourceId: null,
     sourceHash: row.hash,
     hash: row.hash,
-    lookupKey: link?.naturalKey ?? `hash:${row.hash}`,
+    lookupKey: link.naturalKey ?? `hash:${row.hash}`,
     label: labelOf(record),
-    reasonCode: reason?.code ?? null,
-    detail: { record: null, sourceSidecar: null, targetSidecar: null, targetHash: null, planned: null, changes: [], warnings: [], reason } satisfies PlanDetail
+    reasonCode: ECHO.code,
+    detail: { record: null, sourceSidecar: null, targetSidecar: null, targetHash: null, planned: null, changes: [], warnings: [], reason: ECHO } satisfies PlanDetail
   }
 }
-
-const ECHO: Reason = { code: "ECHO", message: "Our own write read back: nothing to do." }
-const archivedIn = (system: SystemName): Reason => ({
-  code: "ARCHIVED",
-  message: `Archived in ${system === "autoleap" ? "AutoLeap" : "autoGMS"}; reported, not propagated: archive or delete it on the other side by hand if that is meant.`
-})
 
 interface Classified {
   readonly rows: Array<PlanItemInput>
@@ -232,18 +257,19 @@ const classifyChunk = (
       out.unlinked.push(row)
       continue
     }
+    const source = mappedOf<ModelRecord>(row)
+    // Archive state is not content (the hash leaves it out): an archive is told by the record against the base.
+    if (source.record.archived && !(link.base as ModelRecord | null)?.archived) {
+      out.rows.push(departureRow(services, { direction, entity, link, departure: "archived", hash: row.hash, label: labelOf(source.record), writable: true, goneOnBoth: false }))
+      continue
+    }
     const state = stateOf(row, link, direction.from)
     if (state === "echo") {
       out.seen.push({ entity, autoleapId: link.autoleapId, autogmsId: link.autogmsId, [direction.from]: { seen: row.hash } })
-      out.rows.push(noteRow(direction, entity, row, link, "unchanged", ECHO))
+      out.rows.push(echoRow(direction, entity, row, link))
       continue
     }
     if (state === "unchanged") continue
-    const source = mappedOf<ModelRecord>(row)
-    if (source.record.archived && !(link.base as ModelRecord | null)?.archived) {
-      out.rows.push(noteRow(direction, entity, row, link, "archive", archivedIn(direction.from)))
-      continue
-    }
     const otherRow = otherSnapshot === undefined ? undefined : reader.snapshots.byId(otherSnapshot, idOn(link, other))
     const otherChanged = otherRow !== undefined && stateOf(otherRow, link, other) === "changed"
     const base = (link.base as ModelRecord | null) ?? (otherRow === undefined ? null : mappedOf<ModelRecord>(otherRow).record)
@@ -303,59 +329,6 @@ const classifyChunk = (
   }
   return out
 }
-
-/** Past this share of an entity's links, deletes found by a full read look like a broken read, not a shop's work. */
-const DELETE_THRESHOLD = 0.02
-/** Deletes listed per side and entity; more are counted in the line that says so. */
-const DELETES_LISTED = 10_000
-
-const DELETED: Reason = {
-  code: "DELETED",
-  message: "No longer on this side (deleted); reported, not propagated: remove or archive it on the other side by hand if that is meant."
-}
-
-/**
- * A full read finds what no change window can: linked records gone from a side. They are reported (absence from a
- * change window never counts); when more than 2% of the links seem gone, that is said plainly.
- */
-const findDeletes = (services: StageServices, runId: string, system: SystemName, entity: Entity, snapshot: number) =>
-  Effect.gen(function* () {
-    const { state } = services
-    const { gone, links } = yield* state.read("find deleted records", (reader) => ({
-      gone: reader.linksMissingFrom(entity, system, snapshot, DELETES_LISTED),
-      links: reader.linkCount(entity)
-    }))
-    if (gone.length === 0) return
-    const direction: Direction = { from: system, to: otherSystem(system) }
-    yield* state.recordPlan(
-      runId,
-      gone.map((link) => {
-        const base = link.base as ModelRecord | null
-        return {
-          from: direction.from,
-          to: direction.to,
-          entity,
-          sourceId: idOn(link, system),
-          action: "delete",
-          writes: false,
-          targetId: idOn(link, direction.to),
-          ownerSourceId: null,
-          sourceHash: sideOf(link, system).seen ?? "",
-          hash: sideOf(link, system).seen ?? "",
-          lookupKey: link.naturalKey ?? idOn(link, system),
-          label: base === null ? idOn(link, system) : labelOf(base),
-          reasonCode: DELETED.code,
-          detail: { record: null, sourceSidecar: null, targetSidecar: null, targetHash: null, planned: null, changes: [], warnings: [], reason: DELETED } satisfies PlanDetail
-        }
-      })
-    )
-    const share = links === 0 ? 0 : gone.length / links
-    yield* services.say(
-      share > DELETE_THRESHOLD
-        ? `${gone.length} linked ${entity} seem gone from ${system} (more than ${DELETE_THRESHOLD * 100}% of ${links} links): reported only, none propagated; check that the read was complete`
-        : `${gone.length} linked ${entity} are gone from ${system}: reported, not propagated`
-    )
-  })
 
 /**
  * Conflicts a person settled (`conflicts resolve`): the chosen side's values of the conflicting fields are written to
@@ -417,7 +390,8 @@ const planDirection = (services: StageServices, runId: string, options: SyncOpti
       const chunk = yield* state.read("read changes", (reader) => reader.snapshots.chunk(sourceSnapshot, after, CHUNK))
       if (chunk.length === 0) break
       after = chunk[chunk.length - 1]?.position ?? after
-      const open = yield* state.read("read settled plan rows", (reader) => chunk.filter((r) => !reader.plan.isSettled(runId, direction.from, entity, r.sourceId)))
+      // Planned already in this run: carried out, the merge's second write kept for a resume, or merged from the other side.
+      const open = yield* state.read("read planned rows", (reader) => chunk.filter((r) => reader.plan.bySource(runId, direction.from, entity, r.sourceId) === undefined))
       const classified = yield* state.read("compare changes with links", (reader) =>
         classifyChunk(services, reader, runId, options, direction, entity, changes, open))
       yield* state.recordPlan(runId, classified.rows)
@@ -448,7 +422,9 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
       changes[c.system][c.entity] = c.snapshot
       cursors.push({ system: c.system, entity: c.entity, before: c.before, snapshot: c.snapshot })
     }
-    const fullReads = captured.flat().filter((c) => c.full)
+    // A targeted sync finds no deletes: what it reads whole is only for matching.
+    const fullReads = options.only == null ? captured.flat().filter((c) => c.full) : []
+    const isFull = (system: SystemName, entity: Entity) => fullReads.some((r) => r.system === system && r.entity === entity)
 
     // Writes a killed sync left open are settled against the other side's changes (a lost write is a recent one).
     if (!options.dryRun) {
@@ -469,9 +445,20 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
       // A resumed sync plans again what it has not carried out; a merge plans both directions at once, so clear first.
       for (const direction of options.directions) yield* state.clearOpenPlan(runId, direction.from, entity)
       for (const direction of options.directions) yield* planDirection(services, runId, options, direction, entity, changes)
-      settledConflicts.push(...(yield* planResolutions(services, runId, options, entity, changes)))
-      for (const read of fullReads.filter((r) => r.entity === entity)) yield* findDeletes(services, runId, read.system, entity, read.snapshot)
+      if (options.only == null) settledConflicts.push(...(yield* planResolutions(services, runId, options, entity, changes)))
+      for (const read of fullReads.filter((r) => r.entity === entity)) {
+        const other = otherSystem(read.system)
+        yield* planGone(services, {
+          runId,
+          system: read.system,
+          entity,
+          snapshot: read.snapshot,
+          other: { snapshot: changes[other][entity], full: isFull(other, entity) },
+          writable: options.directions.some((d) => d.from === read.system)
+        })
+      }
     }
+    const deletesHeldBack = yield* holdBackOverThreshold(services, runId, options.entities)
     const open = yield* state.read("count planned writes", (reader) => reader.plan.openWrites(runId))
     const writes = open.reduce((n, w) => n + w.count, 0)
     yield* services.say(writes === 0 ? "nothing to do" : `${writes} write(s) to make`)
@@ -483,14 +470,16 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
       }
       yield* state.markConflictsApplied(settledConflicts, runId)
     }
-    const moves: Array<CursorMove> = []
+    const cursorMoves: Array<CursorMove> = []
     for (const c of cursors) {
       const newest = yield* state.read("read newest change", (reader) => reader.snapshots.newestUpdatedAt(c.snapshot))
       const after = newest === null || (c.before !== null && newest < c.before) ? c.before : newest
-      if (!options.dryRun && after !== null && after !== c.before) {
+      // A targeted sync read only a few records of its side: the sweep must still read the rest.
+      const moves = !options.dryRun && options.only == null
+      if (moves && after !== null && after !== c.before) {
         yield* state.saveCheckpoint({ ...cursorKey(c.system, c.entity), cursor: { kind: "position", updatedAt: after, id: "" } }, runId)
       }
-      moves.push({ system: c.system, entity: c.entity, before: c.before, after: options.dryRun ? c.before : after })
+      cursorMoves.push({ system: c.system, entity: c.entity, before: c.before, after: moves ? after : c.before })
     }
     const reads = yield* state.read("count changes", (reader) =>
       cursors.map((c) => ({ from: c.system, entity: c.entity, count: reader.snapshots.count(c.snapshot) })))
@@ -504,7 +493,7 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
       entities: options.entities,
       reads,
       estimate: null satisfies Estimate | null,
-      sync: { cursors: moves, echoes }
+      sync: { cursors: cursorMoves, echoes, deletesHeldBack }
     }
     return yield* reportFromStore(services, scope)
   })

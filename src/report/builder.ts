@@ -47,13 +47,15 @@ export const isOpenConflict = (conflict: ConflictEntry): boolean =>
   conflict.resolution === "open" || /awaiting review/i.test(conflict.resolution)
 
 /**
- * Whether a person must look at the run (exit code 1): quarantined records, open conflicts, or records that are not on
- * the target as written. Drifted records are listed, but each was replanned or deliberately held, so they do not count.
+ * Whether a person must look at the run (exit code 1): quarantined records, open conflicts, records that are not on
+ * the target as written, or a sync's archives and deletes held back. Drifted records are listed, but each was replanned
+ * or deliberately held, so they do not count.
  */
-export const needsReview = (report: Pick<RunReport, "quarantine" | "conflicts" | "verification">): boolean =>
+export const needsReview = (report: Pick<RunReport, "quarantine" | "conflicts" | "verification"> & { readonly sync?: SyncSummary | null }): boolean =>
   report.quarantine.length > 0 ||
   report.conflicts.some(isOpenConflict) ||
-  (report.verification ?? []).some((v) => v.mismatches.length > 0 || v.found !== v.expected)
+  (report.verification ?? []).some((v) => v.mismatches.length > 0 || v.found !== v.expected) ||
+  (report.sync?.deletesHeldBack ?? null) !== null
 
 export const assembleRunReport = (input: RunReportInput): RunReport => {
   const findings = {
@@ -61,7 +63,8 @@ export const assembleRunReport = (input: RunReportInput): RunReport => {
     warnings: input.warnings ?? [],
     conflicts: input.conflicts ?? [],
     drifted: input.drifted ?? [],
-    verification: input.verification ?? null
+    verification: input.verification ?? null,
+    sync: input.sync ?? null
   }
   return {
     runId: input.runId,

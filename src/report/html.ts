@@ -326,6 +326,7 @@ export const renderHtml = (report: RunReport, samples: ReadonlyArray<ActionSampl
       : section(
           "change-capture",
           "Change capture",
+          report.sync.deletesHeldBack === null ? nothing : para(report.sync.deletesHeldBack, "status review"),
           para(`${formatCount(report.sync.echoes)} of our own writes were read back and left alone (echoes).`),
           viewTable(cursorsView(report.sync), [])
         )

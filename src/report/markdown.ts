@@ -87,7 +87,9 @@ export const renderMarkdown = (report: RunReport, samples: ReadonlyArray<ActionS
     out.push(viewTable(conflictsView(report.conflicts)), "")
 
   if (report.sync !== null) {
-    out.push("## Change capture", "", `${formatCount(report.sync.echoes)} of our own writes were read back and left alone (echoes).`, "")
+    out.push("## Change capture", "")
+    if (report.sync.deletesHeldBack !== null) out.push(`**${report.sync.deletesHeldBack}**`, "")
+    out.push(`${formatCount(report.sync.echoes)} of our own writes were read back and left alone (echoes).`, "")
     out.push(viewTable(cursorsView(report.sync)), "")
   }
 

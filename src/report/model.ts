@@ -248,10 +248,14 @@ export const CursorMove = Schema.Struct({
 })
 export type CursorMove = typeof CursorMove.Type
 
-/** What only a sync reports: its cursors before and after, and how many of our own writes it read back and ignored. */
+/**
+ * What only a sync reports: its cursors before and after, how many of our own writes it read back and ignored, and the
+ * line saying its archives and deletes were held back (over `sync.deletes.maxPercent`), if they were.
+ */
 export const SyncSummary = Schema.Struct({
   cursors: Schema.Array(CursorMove),
-  echoes: Count
+  echoes: Count,
+  deletesHeldBack: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null })
 })
 export type SyncSummary = typeof SyncSummary.Type
 

@@ -13,7 +13,7 @@ import { latestSchemaVersion, migrate } from "./migrations.js"
 import type {
   Checkpoint, CheckpointKey, Conflict, ConflictInput, ConflictResolution, Entity, FinishRun, Link, LinkInput, LockHolder,
   LedgerEntry, QuarantineEntry, QuarantineInput, RecordedIntents, RecordKey, Run, RunCounter, RunWarning, SaveCheckpoint,
-  PlanItemInput, PlanItemRow, PlanOutcomeKind, SettleBatch, ShopPair, SnapshotInfo, SnapshotRecordInput, StartRun, System, TagColor,
+  PlanAction, PlanItemInput, PlanItemRow, PlanOutcomeKind, SettleBatch, ShopPair, SnapshotInfo, SnapshotRecordInput, StartRun, System, TagColor,
   WriteIntent
 } from "./model.js"
 import { plansTable } from "./plans.js"
@@ -110,6 +110,8 @@ export interface PairState {
   readonly recordPlan: (runId: string, items: ReadonlyArray<PlanItemInput>) => Effect.Effect<void, StateError>
   /** Drops the rows of a run's plan that were not carried out (a resumed run plans them again). */
   readonly clearOpenPlan: (runId: string, from: System, entity: Entity) => Effect.Effect<number, StateError>
+  /** Writes of the given actions not carried out yet become skips for the reason; returns how many. */
+  readonly holdBackWrites: (runId: string, actions: ReadonlyArray<PlanAction>, reason: { readonly code: string; readonly message: string }) => Effect.Effect<number, StateError>
   /** A write an earlier attempt left open turned out to have landed: its plan row is done. */
   readonly settlePlanBySource: (runId: string, from: System, entity: Entity, sourceId: string, outcome: PlanOutcomeKind, targetId: string | null) => Effect.Effect<number, StateError>
   /** `apply`: the dry run's plan becomes the applying run's, and the dry run is marked as applied by it. */
@@ -347,6 +349,7 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
               }))
             }
             recordLinksAndClearQuarantine(pairId, batch.links ?? [], now)
+            for (const l of batch.unlinks ?? []) linksT.remove(pairId, l.entity, l.autoleapId)
             if (batch.checkpoint !== undefined) checkpointsT.save(pairId, batch.checkpoint, batch.runId, now)
             runsT.bumpCounters(batch.runId, batch.counters ?? [])
             quarantineT.record(pairId, batch.runId, batch.quarantine ?? [], now)
@@ -382,6 +385,7 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
         attempt("read snapshot", () => Option.fromNullable(snapshotsT.find(pairId, runId, system, entity))),
       recordPlan: (runId, items) => writeDerived("record plan", () => plansT.insert(runId, items)),
       clearOpenPlan: (runId, from, entity) => write("clear open plan rows", () => plansT.clearOpen(runId, from, entity)),
+      holdBackWrites: (runId, actions, reason) => write("hold back planned writes", () => plansT.holdBack(runId, actions, reason)),
       settlePlanBySource: (runId, from, entity, sourceId, outcome, targetId) =>
         write("settle plan row", () => plansT.settleBySource(runId, from, entity, sourceId, outcome, targetId)),
       adoptPlan: (dryRunId, runId) =>

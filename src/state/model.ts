@@ -144,6 +144,12 @@ export interface LinkInput {
   readonly base?: unknown
 }
 
+/** A link by its AutoLeap id (links are keyed on it). */
+export interface LinkKey {
+  readonly entity: Entity
+  readonly autoleapId: string
+}
+
 export interface StoredHashes {
   readonly seen: string | null
   readonly written: string | null
@@ -279,6 +285,8 @@ export interface SettleBatch {
   readonly runId: string
   readonly outcomes?: ReadonlyArray<WriteOutcome>
   readonly links?: ReadonlyArray<LinkInput>
+  /** Links that end: the record was archived or deleted on one side because it was on the other (sync). */
+  readonly unlinks?: ReadonlyArray<LinkKey>
   readonly checkpoint?: SaveCheckpoint
   readonly counters?: ReadonlyArray<CounterIncrement>
   readonly quarantine?: ReadonlyArray<QuarantineInput>
@@ -382,6 +390,8 @@ export type PlanPhase =
   /** Writes not yet carried out, creates first. */
   | "creates"
   | "updates"
+  /** Archives and deletes not yet carried out (sync). */
+  | "retires"
   /** Links by natural key that need no write, not yet recorded. */
   | "linkOnly"
   | "quarantine"

@@ -63,7 +63,8 @@ const kindSql = kindOf("plan_items")
 
 const phaseFilters: Readonly<Record<PlanPhase, string>> = {
   creates: "writes = 1 AND outcome IS NULL AND action = 'create'",
-  updates: "writes = 1 AND outcome IS NULL AND action <> 'create'",
+  updates: "writes = 1 AND outcome IS NULL AND action NOT IN ('create', 'archive', 'delete')",
+  retires: "writes = 1 AND outcome IS NULL AND action IN ('archive', 'delete')",
   linkOnly: "action = 'link' AND writes = 0 AND outcome IS NULL",
   quarantine: "action = 'quarantine'",
   all: "1 = 1"
@@ -165,6 +166,10 @@ export const plansTable = (db: Database.Database) => {
     `SELECT from_system, entity, action, count(*) AS n FROM plan_items
      WHERE run_id = ? AND writes = 1 AND outcome IS NULL GROUP BY 1, 2, 3`
   )
+  const holdBack = db.prepare<{ runId: string; actions: string; code: string; reason: string }>(
+    `UPDATE plan_items SET action = 'skip', writes = 0, reason_code = @code, detail = json_set(detail, '$.reason', json(@reason))
+     WHERE run_id = @runId AND writes = 1 AND outcome IS NULL AND action IN (SELECT value FROM json_each(@actions))`
+  )
   const withReason = db.prepare<[string, string], number>(`SELECT count(*) FROM plan_items WHERE run_id = ? AND reason_code = ?`).pluck()
   const prune = db.prepare<[number]>(
     `DELETE FROM plan_items WHERE run_id IN (
@@ -232,6 +237,9 @@ export const plansTable = (db: Database.Database) => {
     /** Writes still to be carried out, per entity: creates and the rest. */
     openWrites: (runId: string): ReadonlyArray<{ readonly from: System; readonly entity: Entity; readonly action: PlanAction; readonly count: number }> =>
       openWrites.all(runId).map((r) => ({ from: r.from_system, entity: r.entity, action: r.action, count: r.n })),
+    /** Writes of the given actions not carried out yet become skips for the reason (sync: archives and deletes held back). */
+    holdBack: (runId: string, actions: ReadonlyArray<PlanAction>, reason: { readonly code: string; readonly message: string }): number =>
+      holdBack.run({ runId, actions: JSON.stringify(actions), code: reason.code, reason: JSON.stringify(reason) }).changes,
     /** Rows of the run with a reason code (e.g. sync's ECHO). */
     countWithReason: (runId: string, code: string): number => withReason.get(runId, code) ?? 0,
     /** `apply`: the dry run's plan becomes the applying run's. */

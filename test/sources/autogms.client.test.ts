@@ -117,6 +117,27 @@ describe("AutogmsClient reads", () => {
     }).pipe(Effect.provide(clientLayer(agent)))
   })
 
+  it.effect("customerVehicles reads GET /customers/{id}/vehicles page by page; an unknown customer is a 404", () => {
+    const owned = Array.from({ length: 101 }, (_, i) => ({ ...vehicle, id: `v${i}`, vin: null }))
+    const { agent, seen } = fakeAutogms((req) => {
+      if (!req.path.endsWith("/customers/c1/vehicles")) return undefined
+      const page = Number(req.query.get("page"))
+      const limit = Number(req.query.get("limit"))
+      const data = owned.slice((page - 1) * limit, page * limit)
+      return { status: 200, body: { success: true, data, pagination: { page, limit, total: owned.length, totalPages: 2, hasMore: page < 2 } } }
+    })
+    return Effect.gen(function* () {
+      const client = yield* AutogmsClient
+      expect((yield* collect(client.customerVehicles("c1"))).map((v) => v.id)).toEqual(owned.map((v) => v.id))
+      expect(seen.map((r) => [r.path, r.query.get("page")])).toEqual([
+        ["/api/v1/garages/g1/customers/c1/vehicles", "1"],
+        ["/api/v1/garages/g1/customers/c1/vehicles", "2"]
+      ])
+      const gone = yield* Effect.flip(collect(client.customerVehicles("c9")))
+      expect(gone).toMatchObject({ _tag: "AutogmsApiError", status: 404 })
+    }).pipe(Effect.provide(clientLayer(agent)))
+  })
+
   it.effect("findVehicles and searchCustomers send their filters", () => {
     const { agent, seen } = fakeAutogms((req) =>
       req.method === "GET" && (req.path.endsWith("/vehicles") || req.path.endsWith("/customers/search"))

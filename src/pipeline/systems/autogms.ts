@@ -18,7 +18,15 @@ import type { AutogmsClientService } from "../../sources/autogms/client.js"
 import type { AutogmsWriteError } from "../../sources/autogms/errors.js"
 import { abortFrom, type RunAborted } from "../errors.js"
 import { isProductOf, type ModelRecord } from "../plan.js"
-import { clientWorkload, type EntityGateway, type Gateway, type WriteOutcome, type WriteRequest } from "./gateway.js"
+import {
+  clientWorkload,
+  type EntityGateway,
+  type Gateway,
+  type RetireOutcome,
+  type RetireRequest,
+  type WriteOutcome,
+  type WriteRequest
+} from "./gateway.js"
 
 /** Requests in flight at once; the client's pacer keeps them inside the rate limit. */
 const CONCURRENCY = 8
@@ -109,6 +117,32 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
       )
   }
 
+  /**
+   * A delete whose record is already gone (404) is done. One whose answer was lost is looked up: gone means done;
+   * still there leaves it unknown (the loader tries again, or `resume`).
+   */
+  const deleteVehicle = (request: RetireRequest): Effect.Effect<RetireOutcome, RunAborted> =>
+    Effect.either(client.deleteVehicle(request.targetId)).pipe(
+      Effect.flatMap((result): Effect.Effect<RetireOutcome, RunAborted> => {
+        const done: RetireOutcome = { _tag: "Written", targetId: request.targetId }
+        if (Either.isRight(result)) return Effect.succeed(done)
+        const error = result.left
+        switch (error._tag) {
+          case "AutogmsAccessDenied":
+            return Effect.fail(abort(error))
+          case "AutogmsWriteNotApplied":
+            return Effect.succeed(error.status === 404 ? done : { _tag: "Rejected", reason: { code: "REJECTED_BY_TARGET", message: `autoGMS refused the delete: ${describeRefusal(error)}` } })
+          case "AutogmsConflict":
+            return Effect.succeed({ _tag: "Rejected", reason: { code: "REJECTED_BY_TARGET", message: `autoGMS refused the delete: ${error.message}` } })
+          case "AutogmsWriteOutcomeUnknown":
+            return client.getVehicle(request.targetId).pipe(
+              Effect.mapError(abort),
+              Effect.map((found): RetireOutcome => (Option.isNone(found) ? done : { _tag: "Unknown", message: error.message }))
+            )
+        }
+      })
+    )
+
   const vehicles: EntityGateway<Vehicle> = {
     read: client.vehicles().pipe(Stream.mapError(abort), Stream.map(toVehicle)),
     readChanged: (since, overlapMs) => client.vehicles({ updatedSince: since, ...(overlapMs === undefined ? {} : { overlapMs }) }).pipe(Stream.mapError(abort), Stream.map(toVehicle)),
@@ -122,8 +156,10 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
           return writeOne(request, send, toVehicle, vehicleCandidates(request))
         },
         { concurrency: CONCURRENCY }
-      )
+      ),
+    retire: { verb: "delete", retire: (requests) => Effect.forEach(requests, deleteVehicle, { concurrency: CONCURRENCY }) }
   }
+  // autoGMS's API cannot delete a customer: `customers` has no `retire`.
 
   return {
     system: "autogms",
@@ -138,6 +174,14 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
     count: (entity) => Effect.mapError(client.count(entity), abort),
     customers,
     vehicles,
+    customerById: (customerId) =>
+      Stream.fromEffect(client.getCustomer(customerId)).pipe(Stream.mapError(abort), Stream.flatMap((found) => Stream.fromIterable(Option.toArray(found))), Stream.map(toCustomer)),
+    vehiclesOf: (customerId) =>
+      client.customerVehicles(customerId).pipe(
+        // The customer is gone (deleted since its webhook): it has no vehicles to copy.
+        Stream.catchAll((e) => (e._tag === "AutogmsApiError" && e.status === 404 ? Stream.empty : Stream.fail(abort(e)))),
+        Stream.map(toVehicle)
+      ),
     requestCounts: client.requestCounts,
     estimate: (work) => {
       const e = client.estimate(clientWorkload(work))

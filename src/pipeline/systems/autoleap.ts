@@ -22,8 +22,17 @@ import {
 import type { AutoleapClientService, AutoleapWriteResult } from "../../sources/autoleap/client.js"
 import type { AutoleapWriteError } from "../../sources/autoleap/errors.js"
 import { abortFrom, RunAborted } from "../errors.js"
-import { isProductOf, type ModelRecord } from "../plan.js"
-import { clientWorkload, type EntityGateway, type Gateway, type WriteOutcome, type WriteRequest } from "./gateway.js"
+import { isProductOf, type IntendedWrite, type ModelRecord } from "../plan.js"
+import {
+  clientWorkload,
+  type EntityGateway,
+  type Gateway,
+  type RetireOutcome,
+  type RetireRequest,
+  type Retirer,
+  type WriteOutcome,
+  type WriteRequest
+} from "./gateway.js"
 
 /**
  * Read-back windows. The first starts just after the newest record the server showed us before the batch (by its own
@@ -39,24 +48,32 @@ export interface PaletteHolder {
   set: (palette: TagPalette) => void
 }
 
-interface BulkOps<R extends ModelRecord> {
-  readonly send: (requests: ReadonlyArray<WriteRequest<R>>) => Effect.Effect<AutoleapWriteResult, AutoleapWriteError>
+interface BulkOps<R extends ModelRecord, Q extends IntendedWrite> {
+  readonly send: (requests: ReadonlyArray<Q>) => Effect.Effect<AutoleapWriteResult, AutoleapWriteError>
   readonly readBack: (since: Date, overlapMs: number) => Effect.Effect<ReadonlyArray<Mapped<R>>, RunAborted>
   /** Just after the newest `updatedDate` read so far, if any. */
   readonly seenUpTo: () => Date | undefined
+  /**
+   * A 2xx proves the batch (archives: the ids are known, and archiving an archived record changes nothing, so a
+   * read-back could not find it); the read-back is then only for an unknown outcome.
+   */
+  readonly successIsProof?: boolean
 }
 
-const rejected = <R extends ModelRecord>(message: string): WriteOutcome<R> => ({
+/** What a bulk write can come to: AutoLeap has no 409, so never `Exists`. */
+type BulkOutcome<R extends ModelRecord> = Exclude<WriteOutcome<R>, { readonly _tag: "Exists" }>
+
+const rejected = <R extends ModelRecord>(message: string): BulkOutcome<R> => ({
   _tag: "Rejected",
   reason: { code: "REJECTED_BY_TARGET", message: `AutoLeap refused this record: ${message}` }
 })
 
 /** Which read-back record each request produced: updates by id, creates by natural key, else by content. */
 const matchReadBack = <R extends ModelRecord>(
-  requests: ReadonlyArray<WriteRequest<R>>,
+  requests: ReadonlyArray<IntendedWrite>,
   candidates: ReadonlyArray<Mapped<R>>,
-  known: ReadonlyArray<WriteOutcome<R> | undefined>
-): Array<WriteOutcome<R> | undefined> => {
+  known: ReadonlyArray<BulkOutcome<R> | undefined>
+): Array<BulkOutcome<R> | undefined> => {
   const claimed = new Set<string>()
   for (const o of known) if (o?._tag === "Written") claimed.add(o.targetId)
   return requests.map((request, i) => {
@@ -68,10 +85,10 @@ const matchReadBack = <R extends ModelRecord>(
   })
 }
 
-const bulkWrite = <R extends ModelRecord>(
-  ops: BulkOps<R>,
-  requests: ReadonlyArray<WriteRequest<R>>
-): Effect.Effect<ReadonlyArray<WriteOutcome<R>>, RunAborted> =>
+const bulkWrite = <R extends ModelRecord, Q extends IntendedWrite>(
+  ops: BulkOps<R, Q>,
+  requests: ReadonlyArray<Q>
+): Effect.Effect<ReadonlyArray<BulkOutcome<R>>, RunAborted> =>
   Effect.gen(function* () {
     if (requests.length === 0) return []
     const startedAt = new Date(yield* Clock.currentTimeMillis)
@@ -82,7 +99,7 @@ const bulkWrite = <R extends ModelRecord>(
       if (error._tag === "AutoleapWriteNotApplied") {
         const index = error.itemIndex
         if (index !== undefined && index >= 0 && index < requests.length) {
-          const rest = yield* bulkWrite(ops, requests.filter((_, i) => i !== index))
+          const rest: ReadonlyArray<BulkOutcome<R>> = yield* bulkWrite(ops, requests.filter((_, i) => i !== index))
           return [...rest.slice(0, index), rejected<R>(error.message), ...rest.slice(index)]
         }
         if (requests.length === 1) return [rejected<R>(error.message)]
@@ -92,8 +109,10 @@ const bulkWrite = <R extends ModelRecord>(
         return [...left, ...right]
       }
       // Outcome unknown: the batch is all-or-nothing, so the read-back tells whether it landed.
+    } else if (ops.successIsProof === true) {
+      return requests.map((r): BulkOutcome<R> => ({ _tag: "Written", targetId: r.targetId ?? "", stored: undefined }))
     }
-    const none: Array<WriteOutcome<R> | undefined> = requests.map(() => undefined)
+    const none: Array<BulkOutcome<R> | undefined> = requests.map(() => undefined)
     // The server's own clock is the better start: just after the newest record it showed us before this batch.
     const since = ops.seenUpTo() ?? startedAt
     let outcomes = matchReadBack(requests, yield* ops.readBack(since, READ_BACK_OVERLAP_MS), none)
@@ -101,7 +120,7 @@ const bulkWrite = <R extends ModelRecord>(
       outcomes = matchReadBack(requests, yield* ops.readBack(startedAt, READ_BACK_WIDE_OVERLAP_MS), outcomes)
     }
     const why = Either.isLeft(sent) ? sent.left.message : "accepted, but not found when read back"
-    return outcomes.map((o): WriteOutcome<R> => o ?? { _tag: "Unknown", message: why })
+    return outcomes.map((o): BulkOutcome<R> => o ?? { _tag: "Unknown", message: why })
   })
 
 export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingContext, palette: PaletteHolder): Gateway => {
@@ -143,11 +162,24 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
   const collect = <R extends ModelRecord>(stream: Stream.Stream<Mapped<R>, RunAborted>) =>
     Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
 
+  /** Archives in bulk: a 2xx is proof; an unknown outcome is read back (the record archived proves it). */
+  const archiver = <R extends ModelRecord>(
+    send: (batch: ReadonlyArray<RetireRequest>) => Effect.Effect<AutoleapWriteResult, AutoleapWriteError>,
+    readBack: (since: Date, overlapMs: number) => Effect.Effect<ReadonlyArray<Mapped<R>>, RunAborted>,
+    seen: () => Date | undefined
+  ): Retirer => ({
+    verb: "archive",
+    retire: (requests) =>
+      Effect.map(bulkWrite<R, RetireRequest>({ send, readBack, seenUpTo: seen, successIsProof: true }, requests), (outcomes) =>
+        outcomes.map((o): RetireOutcome => (o._tag === "Written" ? { _tag: "Written", targetId: o.targetId } : o))
+      )
+  })
+
   const customers: EntityGateway<Customer> = {
     read: readCustomers(),
     readChanged: (since, overlapMs) => readCustomers(since, overlapMs),
     write: (requests) =>
-      bulkWrite<Customer>(
+      bulkWrite<Customer, WriteRequest<Customer>>(
         {
           send: (batch) => {
             const items = batch.map((r) => modelCustomerToAutoleap(r.record, r.sidecar, ctx()))
@@ -159,7 +191,34 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
           seenUpTo: seenUpTo("customers")
         },
         requests
-      )
+      ),
+    retire: archiver(
+      (batch) => client.archiveCustomers(batch.map((r) => ({ customerId: r.targetId }))),
+      (since, overlapMs) => collect(readCustomers(since, overlapMs)),
+      seenUpTo("customers")
+    )
+  }
+
+  // AutoLeap's archive names the vehicle's customer: one whose owner is not known is refused here, before the batch.
+  const vehicleArchiver = archiver<Vehicle>(
+    // Only requests with an owner get here (see archiveVehicles).
+    (batch) => client.archiveVehicles(batch.map((r) => ({ vehicleId: r.targetId, customerId: r.ownerId ?? "" }))),
+    (since, overlapMs) => collect(readVehicles(since, overlapMs)),
+    seenUpTo("vehicles")
+  )
+  const archiveVehicles: Retirer = {
+    verb: "archive",
+    retire: (requests) => {
+      const known = requests.filter((r) => r.ownerId !== null)
+      return Effect.map(vehicleArchiver.retire(known), (archived) => {
+        let next = 0
+        return requests.map((r): RetireOutcome =>
+          r.ownerId === null
+            ? { _tag: "Rejected", reason: { code: "REJECTED_BY_TARGET", message: "AutoLeap's archive names the vehicle's customer, and it is not known: archive it by hand" } }
+            : archived[next++] ?? { _tag: "Unknown", message: "no outcome" }
+        )
+      })
+    }
   }
 
   const vehicles: EntityGateway<Vehicle> = {
@@ -170,7 +229,7 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
       const items = requests.map((r) => modelVehicleToAutoleap(r.record, r.sidecar, ctx(), () => r.ownerId ?? null))
       const valid = requests.filter((_, i) => Either.isRight(items[i]!))
       const itemOf = new Map(requests.map((r, i) => [r, items[i]!]))
-      return bulkWrite<Vehicle>(
+      return bulkWrite<Vehicle, WriteRequest<Vehicle>>(
         {
           send: (batch) => {
             const body = batch.map((r) => Either.getOrThrow(itemOf.get(r)!))
@@ -190,7 +249,8 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
           )
         })
       )
-    }
+    },
+    retire: archiveVehicles
   }
 
   return {

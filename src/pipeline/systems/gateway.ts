@@ -13,6 +13,7 @@ import type { Mapped } from "../../mapping/index.js"
 import type { RequestNeed } from "../../report/index.js"
 import type { VinLookup } from "../../mapping/index.js"
 import type { RunAborted } from "../errors.js"
+import type { RetireVerb } from "../deletes.js"
 import type { Entity, ModelRecord, Reason, TargetCapabilities } from "../plan.js"
 
 export interface WriteRequest<R extends ModelRecord> {
@@ -39,6 +40,29 @@ export type WriteOutcome<R extends ModelRecord> =
   /** Sent, outcome unknown even after looking: the loader retries or leaves it to `resume`. */
   | { readonly _tag: "Unknown"; readonly message: string }
 
+/** An archive or delete carried over from the other side (sync.deletes). */
+export interface RetireRequest {
+  readonly action: RetireVerb
+  readonly targetId: string
+  /** Vehicles: the owner's id on this system, which AutoLeap's archive call names; null when unknown. */
+  readonly ownerId: string | null
+  readonly lookupKey: string
+  readonly hash: string
+}
+
+/** Done (also when the record was already archived or gone), refused, or unknown even after looking. */
+export type RetireOutcome =
+  | { readonly _tag: "Written"; readonly targetId: string }
+  | { readonly _tag: "Rejected"; readonly reason: Reason }
+  | { readonly _tag: "Unknown"; readonly message: string }
+
+/** How a system removes a record of one entity: AutoLeap archives, autoGMS deletes (vehicles only). */
+export interface Retirer {
+  readonly verb: RetireVerb
+  /** One group (at most the gateway's `groupSize`); one outcome per request, in order. */
+  readonly retire: (requests: ReadonlyArray<RetireRequest>) => Effect.Effect<ReadonlyArray<RetireOutcome>, RunAborted>
+}
+
 export interface EntityGateway<R extends ModelRecord> {
   /** Every record, page by page. */
   readonly read: Stream.Stream<Mapped<R>, RunAborted>
@@ -46,6 +70,8 @@ export interface EntityGateway<R extends ModelRecord> {
   readonly readChanged: (since: Date, overlapMs?: number) => Stream.Stream<Mapped<R>, RunAborted>
   /** One group of writes (at most `groupSize`); one outcome per request, in order. */
   readonly write: (requests: ReadonlyArray<WriteRequest<R>>) => Effect.Effect<ReadonlyArray<WriteOutcome<R>>, RunAborted>
+  /** Absent: the system's API cannot remove a record of this entity. */
+  readonly retire?: Retirer
 }
 
 export interface Gateway {
@@ -63,6 +89,12 @@ export interface Gateway {
   readonly requestCounts: Effect.Effect<RequestCounts>
   /** What the run needs at the configured limits, given the records to read and write on this system. */
   readonly estimate: (work: Workload) => ReadonlyArray<RequestNeed>
+  /**
+   * One customer read by id, then its vehicles (autoGMS only: what a webhook names); no customer when it is not there.
+   * A stream of one entity's records each, like `read`.
+   */
+  readonly customerById?: (customerId: string) => Stream.Stream<Mapped<Customer>, RunAborted>
+  readonly vehiclesOf?: (customerId: string) => Stream.Stream<Mapped<Vehicle>, RunAborted>
   /** Make and model from a VIN (autoGMS only); null when the lookup gives nothing. */
   readonly vinLookup?: (vin: string) => Effect.Effect<VinLookup | null>
 }

@@ -99,6 +99,8 @@ export interface AutogmsClientService {
   readonly getVehicle: (id: string) => Effect.Effect<Option.Option<AutogmsVehicle>, AutogmsError>
   /** `GET /customers/search?q=` (name, email or phone), every page. */
   readonly searchCustomers: (q: string) => Effect.Effect<ReadonlyArray<AutogmsCustomer>, AutogmsError>
+  /** `GET /customers/{id}/vehicles`: the customer's vehicles, every page (an unknown customer fails with a 404). */
+  readonly customerVehicles: (customerId: string) => Stream.Stream<AutogmsVehicle, AutogmsError>
   /** `GET /vehicles` filtered by VIN, plate and/or customer, every page. */
   readonly findVehicles: (filter: AutogmsVehicleFilter) => Effect.Effect<ReadonlyArray<AutogmsVehicle>, AutogmsError>
   readonly vinLookup: (vin: string) => Effect.Effect<AutogmsVinLookup, AutogmsError>
@@ -318,6 +320,7 @@ export const make = (config: AutogmsConfig, options: AutogmsClientOptions = {}):
         ),
       getCustomer: (id) => readOne(AutogmsCustomerResponse, `/customers/${encodeURIComponent(id)}`),
       getVehicle: (id) => readOne(AutogmsVehicleResponse, `/vehicles/${encodeURIComponent(id)}`),
+      customerVehicles: (customerId) => pages(AutogmsVehicleListResponse, `/customers/${encodeURIComponent(customerId)}/vehicles`, {}, pageSize),
       searchCustomers: (q) => collect(pages(AutogmsCustomerListResponse, "/customers/search", { q }, pageSize)),
       findVehicles: (filter) =>
         collect(pages(AutogmsVehicleListResponse, "/vehicles", { vin: filter.vin, licensePlate: filter.licensePlate, customerId: filter.customerId }, pageSize)),

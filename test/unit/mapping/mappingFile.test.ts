@@ -20,6 +20,8 @@ describe("mapping file schema", () => {
     expect(defaultMapping.defaultCountry).toBe("US")
     expect(defaultMapping.policies).toEqual({ includeArchived: false, invalidVin: "quarantine", vinLookup: true, fillNamesFromBusinessName: false })
     expect(defaultMapping.tags.defaultColor).toBe("CCCCCC")
+    // A sync reports archives and deletes and carries none over unless a shop's file says so.
+    expect(defaultMapping.sync.deletes).toEqual({ propagate: false, maxPercent: 2 })
   })
 
   it.effect("loadDefaultMapping reads mappings/default.json from the package, not the cwd", () =>
@@ -41,7 +43,9 @@ describe("mapping file schema", () => {
     [`{ "enums": { "autoleap": { "driveType": { "FWD": "front" } } } }`, `mapping file shop.json: at enums.autoleap.driveType.FWD: `],
     [`{ "enums": { "autoleap": { "driveType": { "FWD": "fwd", "fwd": "rwd" } } } }`, `mapping file shop.json: at enums.autoleap.driveType: "FWD" and "fwd" are the same value`],
     [`{ "tags": { "vehicles": { "drop": ["ok", " "] } } }`, "mapping file shop.json: at tags.vehicles.drop[1]: a tag name cannot be empty"],
-    [`{\n  "policies": {,\n}`, "mapping file shop.json: at line 2, column 16: not valid JSON"]
+    [`{\n  "policies": {,\n}`, "mapping file shop.json: at line 2, column 16: not valid JSON"],
+    [`{ "sync": { "deletes": { "maxPercent": 150 } } }`, "mapping file shop.json: at sync.deletes.maxPercent: a percentage from 0 to 100"],
+    [`{ "sync": { "deletes": { "propagate": "yes" } } }`, "mapping file shop.json: at sync.deletes.propagate: "]
   ])("%s → %s", (text, expected) => {
     expect(problem(text)).toContain(expected)
   })
@@ -56,6 +60,18 @@ describe("mapping file schema", () => {
       expect(mapping.policies.invalidVin).toBe("quarantine")
       expect(mapping.tags.palette).toEqual({ VIP: "FFD700" })
       expect(mapping.enums).toEqual(defaultMapping.enums)
+    })
+  )
+
+  it.effect("sync.deletes: a shop's file turns propagation on and keeps the default threshold unless it sets one", () =>
+    Effect.gen(function* () {
+      const dir = mkdtempSync(join(tmpdir(), "mapping-"))
+      const on = join(dir, "on.json")
+      writeFileSync(on, JSON.stringify({ sync: { deletes: { propagate: true } } }))
+      expect((yield* loadMappingFile(on)).sync.deletes).toEqual({ propagate: true, maxPercent: 2 })
+      const looser = join(dir, "looser.json")
+      writeFileSync(looser, JSON.stringify({ sync: { deletes: { propagate: true, maxPercent: 10 } } }))
+      expect((yield* loadMappingFile(looser)).sync.deletes).toEqual({ propagate: true, maxPercent: 10 })
     })
   )
 

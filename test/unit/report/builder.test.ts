@@ -56,6 +56,10 @@ describe("assembleRunReport", () => {
       })
     ).toBe("completed_with_errors")
     expect(status({ warnings: [{ ...quarantined, code: "VIN_CHECK_DIGIT" }] })).toBe("completed")
+    // A sync whose archives and deletes were held back (over sync.deletes.maxPercent) waits for a person.
+    const cursors = [{ system: "autoleap", entity: "vehicles", before: null, after: null }] as const
+    expect(status({ command: "sync", sync: { cursors, echoes: 0, deletesHeldBack: "Archives and deletes held back: …" } })).toBe("completed_with_errors")
+    expect(status({ command: "sync", sync: { cursors, echoes: 0, deletesHeldBack: null } })).toBe("completed")
     expect(status({ quarantine: [quarantined], status: "interrupted" })).toBe("interrupted")
   })
 
