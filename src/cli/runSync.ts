@@ -6,7 +6,7 @@ import type { Effect } from "effect"
 import { entities, type Entity } from "../domain/entity.js"
 import type { ConflictPolicy } from "../mapping/index.js"
 import type { Direction } from "../pipeline/plan.js"
-import { runSync, type SyncOptions } from "../pipeline/sync.js"
+import { runSync, type SyncOptions, type TargetedSync } from "../pipeline/sync.js"
 import type { AbortedError, UsageError } from "./exit.js"
 import { executeRun, type RunOutcome, type RunRequest, type StoredRunOptions } from "./runMigration.js"
 
@@ -19,6 +19,8 @@ export interface StoredSyncOptions extends StoredRunOptions {
   readonly overlapMs: number
   readonly reconcile: boolean
   readonly entities?: ReadonlyArray<Entity>
+  /** A webhook's targeted sync: the customers it named (absent or null: a sync of everything changed). */
+  readonly only?: TargetedSync | null
 }
 
 export const directionsOf = (direction: SyncDirection): ReadonlyArray<Direction> =>
@@ -34,7 +36,8 @@ export const syncOptionsOf = (stored: StoredSyncOptions): SyncOptions => ({
   conflict: stored.conflict,
   dryRun: stored.dryRun,
   overlapMs: stored.overlapMs,
-  reconcile: stored.reconcile
+  reconcile: stored.reconcile,
+  only: stored.only ?? null
 })
 
 export interface SyncRequest extends Omit<RunRequest, "options"> {

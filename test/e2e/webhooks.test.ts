@@ -89,6 +89,20 @@ const autoleapVehiclesWithVin = (world: World, vin: string): Array<Rec> => snaps
 
 const lines = (text: string, pattern: RegExp): Array<string> => text.split("\n").filter((l) => pattern.test(l))
 
+/** The report folder of the nth webhook sync, from the line `webhooks serve` prints when it is done. */
+const reportDirOf = (stderr: string, nth: number): string => {
+  const dir = lines(stderr, /sync \S+ done/)[nth]?.match(/report: (.+)\)$/)?.[1]
+  if (dir === undefined) throw new Error(`no report folder for webhook sync ${nth}:\n${stderr}`)
+  return dir
+}
+
+interface SyncReport {
+  readonly command: string
+  readonly sync: { readonly cursors: ReadonlyArray<{ readonly system: string; readonly entity: string; readonly before: string | null; readonly after: string | null }> }
+}
+
+const readReport = (dir: string): SyncReport => JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as SyncReport
+
 describe("shopbridge webhooks", () => {
   let world: World | undefined
   let serve: Running | undefined
@@ -136,6 +150,7 @@ describe("shopbridge webhooks", () => {
     expect((await post(hookUrl, forgedBody, forged)).status).toBe(401)
 
     // --- a user creates two customers in autoGMS, the first with a vehicle right after --------------------------------
+    const autoleapCustomersBefore = snapshot(world, "autoleap").customers.length
     const email = "webhook.first@example.com"
     const vin = withCorrectCheckDigit("1HGCM82630A004352")
     const first = await autogmsCreate(world, "/customers", { firstName: "Wendy", lastName: "Hook", email, phone: "+15550107001" })
@@ -165,10 +180,16 @@ describe("shopbridge webhooks", () => {
     // Both deliveries within the settle time share that one sync (debounce).
     expect(syncs[0]).toContain("2 delivery(ies)")
 
-    // --- exactly once, vehicle included -----------------------------------------------------------------------------
+    // --- exactly once, vehicle included; only the customers named (autoGMS's own unlinked ones wait for the sweep) ---
     expect(autoleapCustomersWithEmail(world, email)).toHaveLength(1)
     expect(autoleapCustomersWithEmail(world, "webhook.second@example.com")).toHaveLength(1)
     expect(autoleapVehiclesWithVin(world, vin)).toHaveLength(1)
+    expect(snapshot(world, "autoleap").customers.length).toBe(autoleapCustomersBefore + 2)
+    // A targeted sync moves no cursor: the scheduled sync must still read everything since the last sweep.
+    const targeted = readReport(reportDirOf(serve.stderr(), 0))
+    expect(targeted.command).toBe("sync")
+    expect(targeted.sync.cursors.length).toBeGreaterThan(0)
+    for (const cursor of targeted.sync.cursors) expect(cursor.after, JSON.stringify(cursor)).toBe(cursor.before)
 
     // --- a later customer: the steady state (the first sync also copied autoGMS's own, never-linked records) ----------
     const later = await autogmsCreate(world, "/customers", { firstName: "Wilma", lastName: "Hook", email: "webhook.later@example.com" })
@@ -181,6 +202,19 @@ describe("shopbridge webhooks", () => {
     expect(await waitFor(() => lines(serve!.stderr(), /sync \S+ done/).length === 2, 30_000), serve.stderr()).toBe(true)
     expect(autoleapCustomersWithEmail(world, "webhook.later@example.com")).toHaveLength(1)
     expect(autoleapCustomersWithEmail(world, email)).toHaveLength(1)
+
+    // --- the scheduled sweep runs at the same moment as a webhook's sync: the customer still arrives once ------------
+    const raced = "webhook.race@example.com"
+    await autogmsCreate(world, "/customers", { firstName: "Rita", lastName: "Hook", email: raced })
+    const sweep = await cli(["sync", "--state", world.state, "--runs-dir", world.runsDir])
+    expect([0, 1], describeRun(sweep)).toContain(sweep.code)
+    expect(await waitFor(() => lines(serve!.stderr(), /sync \S+ done/).length === 3, 30_000), serve.stderr()).toBe(true)
+    expect(autoleapCustomersWithEmail(world, raced)).toHaveLength(1)
+    // The sweep also brought over autoGMS's own customers the webhooks never named.
+    expect(snapshot(world, "autoleap").customers.length).toBeGreaterThan(autoleapCustomersBefore + 4)
+    const afterSweep = await cli(["sync", "--state", world.state, "--runs-dir", world.runsDir])
+    expect(afterSweep.stderr, describeRun(afterSweep)).toContain("nothing to do")
+    expect(autoleapCustomersWithEmail(world, raced)).toHaveLength(1)
 
     // --- stops cleanly; the secret was never printed or logged ---------------------------------------------------------
     serve.child.kill("SIGTERM")

@@ -109,8 +109,11 @@ const registerCommand = Command.make(
 // ---------------------------------------------------------------------------------------------------------------------
 // serve
 
-/** The sync a webhook asks for: autoGMS → AutoLeap, changes since the cursor (the sweep stays the truth). */
-const syncOptions = (runsDir: string): StoredSyncOptions => ({
+/**
+ * The sync a webhook asks for: the customers it named and their vehicles, autoGMS → AutoLeap. It moves no cursor: the
+ * scheduled sweep stays the truth.
+ */
+const syncOptions = (runsDir: string, customers: ReadonlyArray<string>): StoredSyncOptions => ({
   direction: "autogms-to-autoleap",
   conflict: "newest",
   dryRun: false,
@@ -118,8 +121,12 @@ const syncOptions = (runsDir: string): StoredSyncOptions => ({
   reconcile: false,
   includeArchived: false,
   mappingPath: null,
-  runsDir
+  runsDir,
+  only: { from: "autogms", customers }
 })
+
+/** How long a webhook's sync waits for a run of the shop pair in progress (a nightly --reconcile may take a while). */
+const LOCK_WAIT_MS = 30 * 60_000
 
 const failureOf = (cause: Cause.Cause<UsageError | AbortedError>): string => {
   const squashed = Cause.squash(cause)
@@ -132,11 +139,14 @@ const failureOf = (cause: Cause.Cause<UsageError | AbortedError>): string => {
  */
 const syncFor = (statePath: string, runsDir: string) => (hints: ReadonlyArray<Hint>) =>
   Effect.gen(function* () {
-    const about = hints.map((h) => h.resourceId ?? h.deliveryId).join(", ")
-    yield* say(`syncing autoGMS → AutoLeap for ${hints.length} delivery(ies) (${about})`)
+    const customers = [...new Set(hints.flatMap((h) => (h.resourceId === null ? [] : [h.resourceId])))]
+    const unnamed = hints.filter((h) => h.resourceId === null).map((h) => h.deliveryId)
+    if (unnamed.length > 0) yield* say(`delivery(ies) ${unnamed.join(", ")} name no customer: left to the scheduled sync`)
+    if (customers.length === 0) return
+    yield* say(`syncing autoGMS → AutoLeap for ${hints.length} delivery(ies) (customer(s) ${customers.join(", ")})`)
     const started = Date.now()
     // Another run of the shop pair (the scheduled sync) is waited for, not failed on.
-    const outcome = yield* Effect.exit(executeSync({ options: syncOptions(runsDir), statePath, waitForLock: { maxWaitMs: 120_000 } }))
+    const outcome = yield* Effect.exit(executeSync({ options: syncOptions(runsDir, customers), statePath, waitForLock: { maxWaitMs: LOCK_WAIT_MS } }))
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     yield* Exit.isSuccess(outcome)
       ? say(`sync ${outcome.value.runId} done in ${seconds} s (exit ${outcome.value.exitCode}; report: ${outcome.value.reportDir})`)
@@ -160,7 +170,7 @@ const serveCommand = Command.make(
     settle: Options.text("settle").pipe(
       Options.withPseudoName("DURATION"),
       Options.withDefault("3s"),
-      Options.withDescription("how long to wait after a delivery for the customer's vehicles to follow before syncing (default 3s); deliveries in that time share one sync")
+      Options.withDescription("how long to wait after a delivery for the customer's vehicles to follow before syncing that customer (default 3s); deliveries in that time share one sync")
     ),
     state: stateOption,
     runsDir: runsDirOption
@@ -190,7 +200,7 @@ const serveCommand = Command.make(
       // marks its run interrupted for `resume`, as any run).
       yield* Effect.never.pipe(Effect.onInterrupt(() => Effect.zipRight(say("stopping"), setExitCode(ExitCode.ok))))
     }).pipe(Effect.scoped)
-).pipe(Command.withDescription("receive autoGMS webhooks: verify the signature (HMAC), ignore replays, and sync the new customers to AutoLeap"))
+).pipe(Command.withDescription("receive autoGMS webhooks: verify the signature (HMAC), ignore replays, and sync each new customer (and its vehicles) to AutoLeap"))
 
 export const webhooksCommand = Command.make("webhooks").pipe(
   Command.withDescription("autoGMS webhooks. Subcommands: register --url URL, serve [--port N]"),
