@@ -89,8 +89,14 @@ export const plansTable = (db: Database.Database) => {
        detail = excluded.detail, drift = excluded.drift, outcome = NULL, outcome_target_id = NULL, outcome_detail = NULL,
        verified = NULL`
   )
+  // A sync's merge writes both sides: once its first write is done, the links have moved on and planning again would
+  // find nothing left to do, so the second write (its twin: the same pair of records the other way) is kept.
   const clearOpen = db.prepare<[string, System, Entity]>(
-    `DELETE FROM plan_items WHERE run_id = ? AND from_system = ? AND entity = ? AND outcome IS NULL`
+    `DELETE FROM plan_items WHERE run_id = ? AND from_system = ? AND entity = ? AND outcome IS NULL
+       AND NOT (writes = 1 AND EXISTS (
+         SELECT 1 FROM plan_items AS twin
+         WHERE twin.run_id = plan_items.run_id AND twin.entity = plan_items.entity AND twin.from_system <> plan_items.from_system
+           AND twin.source_id = plan_items.target_id AND twin.target_id = plan_items.source_id AND twin.outcome IS NOT NULL))`
   )
   const settled = db.prepare<[string, System, Entity, string], number>(
     `SELECT 1 FROM plan_items WHERE run_id = ? AND from_system = ? AND entity = ? AND source_id = ? AND outcome IS NOT NULL`

@@ -1,10 +1,11 @@
 /**
  * A vehicle changed in both apps between two syncs, black-box: the three-way merge reaches both sides and the vehicle
- * stays with its customer. Found by the chaos suite: the merged record kept the other side's owner, so both directions
- * quarantined the vehicle as ORPHAN_VEHICLE and its two copies stayed different for good.
+ * stays with its customer, also when the sync is killed between the merge's two writes. Both found by the chaos suite:
+ * the merged record kept the other side's owner (ORPHAN_VEHICLE both ways, the copies different for good), and a
+ * resume re-planned from the links the first write had already moved on, so the second write was never made.
  */
 import { describe, expect, it } from "vitest"
-import { readReport, runIdFrom, sleep, type World, worldPerTest } from "./migrateHarness.js"
+import { readReport, runCli, runIdFrom, sleep, spawnCli, type Running, type World, worldPerTest } from "./migrateHarness.js"
 import { autogmsVehicle, autoleapVehicle, expectDone, migratedPair, migratedWorld, sync } from "./syncHarness.js"
 
 const vehicleOn = (world: World, pair: { autoleapId: string; autogmsId: string }) => {
@@ -38,6 +39,36 @@ describe("sync of a vehicle changed on both sides", () => {
     expect(["from AutoLeap", "from autoGMS"]).toContain(after.al["notes"])
     expect([after.al["customerId"], after.ag["customerId"]]).toEqual([before.al["customerId"], before.ag["customerId"]])
 
+    const quiet = await sync(world)
+    expectDone(quiet)
+    expect(quiet.stderr).toContain("nothing to do")
+  })
+
+  it("killed between the merge's two writes, the resume makes the second", async () => {
+    const world = await migratedWorld(newWorld)
+    const pair = migratedPair(world, "vehicles")
+    world.sandbox.autoleap.edit("vehicles", pair.autoleapId, { notes: "from AutoLeap" })
+    world.sandbox.autogms.edit("vehicles", pair.autogmsId, { color: "Plum" })
+
+    // The sync's one autoGMS write (the vehicle, towards autoGMS first) is applied, and the CLI dies before its answer.
+    const injector = world.sandbox.autogms.faults
+    const afterWrite = injector.afterWrite.bind(injector)
+    let running: Running | undefined
+    injector.afterWrite = () => {
+      running?.child.kill("SIGKILL")
+      return afterWrite()
+    }
+    running = spawnCli(["sync", "--state", world.state, "--runs-dir", world.runsDir], { env: world.env, cwd: world.dir })
+    const killed = await running.done
+    injector.afterWrite = afterWrite
+    expect(killed.signal).toBe("SIGKILL")
+    expect(autogmsVehicle(world, pair.autogmsId)?.["notes"]).toBe("from AutoLeap")
+    expect(autoleapVehicle(world, pair.autoleapId)?.["color"]).not.toBe("Plum")
+
+    expectDone(await runCli(["resume", "--state", world.state], { env: world.env, cwd: world.dir }))
+    const after = vehicleOn(world, pair)
+    expect([after.al["color"], after.ag["color"]]).toEqual(["Plum", "Plum"])
+    expect([after.al["notes"], after.ag["notes"]]).toEqual(["from AutoLeap", "from AutoLeap"])
     const quiet = await sync(world)
     expectDone(quiet)
     expect(quiet.stderr).toContain("nothing to do")
