@@ -257,6 +257,8 @@ const classifyChunk = (
       out.unlinked.push(row)
       continue
     }
+    // A targeted sync brings over what is new; a linked record's changes are the sweep's, which sees both sides.
+    if (options.only != null) continue
     const source = mappedOf<ModelRecord>(row)
     // Archive state is not content (the hash leaves it out): an archive is told by the record against the base.
     if (source.record.archived && !(link.base as ModelRecord | null)?.archived) {
@@ -408,6 +410,15 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
     const { state, gateways } = services
     const { runId } = run
     for (const system of systems) yield* services.say(yield* gateways[system].check)
+    if (options.only != null) {
+      // Writes a killed run left open are settled against a full view of the changes: a targeted sync has only a few
+      // records, so it leaves them (and its customers) to `resume` or the scheduled sync rather than risk a duplicate.
+      const open = yield* state.unsettledWrites()
+      if (open.length > 0) {
+        yield* services.say(`${open.length} write(s) an earlier run left open: left to 'shopbridge resume' or the scheduled sync`)
+        return yield* reportFromStore(services, { runId, command: "sync", dryRun: options.dryRun, startedAt: run.startedAt, directions: options.directions, entities: options.entities, reads: [], estimate: null })
+      }
+    }
 
     // ── change capture: both sides at once (their limits are independent) ──────────────────────────────────────
     const captured = yield* Effect.all(
