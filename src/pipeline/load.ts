@@ -7,6 +7,7 @@
 import { Chunk, Effect, Option, Stream } from "effect"
 import type { Customer } from "../domain/customer.js"
 import type { Entity } from "../domain/entity.js"
+import { systemDisplayName } from "../domain/ids.js"
 import type { Sidecar } from "../domain/sidecar.js"
 import type { Vehicle } from "../domain/vehicle.js"
 import { changedFields, type Mapped } from "../mapping/index.js"
@@ -248,7 +249,7 @@ const sendRetirements = (
     const recorded = yield* state.recordIntents(runId, intentsOf(direction, group))
     yield* state.markSent(recorded.batchId)
     if (services.inFlight !== undefined) services.inFlight.records = group.length
-    const cannot: RetireOutcome = { _tag: "Rejected", reason: { code: "CANNOT_DELETE", message: `${direction.to} cannot remove a record of this kind` } }
+    const cannot: RetireOutcome = { _tag: "Rejected", reason: { code: "CANNOT_DELETE", message: `${systemDisplayName(direction.to)}'s API cannot remove a record of this kind` } }
     const outcomes = retirer === undefined ? group.map(() => cannot) : yield* retirer.retire(group.map((g) => g.request))
 
     const ledger: Array<LedgerOutcome> = []

@@ -132,10 +132,11 @@ export const planGone = (services: StageServices, scope: GoneScope) =>
     }))
     if (rows.length === 0) return
     yield* state.recordPlan(scope.runId, rows)
-    const carried = rows.filter((r) => r.writes).length
+    const carried = rows.filter((r) => r.writes)
     const where = systemDisplayName(system)
-    if (carried > 0) {
-      yield* services.say(`${rows.length} linked ${entity} are gone from ${where}: ${carried} to ${rows.find((r) => r.writes)?.action ?? "remove"} in ${systemDisplayName(to)}`)
+    const verb = carried[0]?.action
+    if (verb !== undefined) {
+      yield* services.say(`${rows.length} linked ${entity} are gone from ${where}: ${carried.length} to ${verb} in ${systemDisplayName(to)}`)
       return
     }
     const { maxPercent } = services.ctx.mapping.sync.deletes
