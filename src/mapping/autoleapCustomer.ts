@@ -12,6 +12,7 @@ import {
   autoleapTagsRule,
   booleanRule,
   enumRule,
+  knownEnumValue,
   readAddress,
   textRule,
   trimmedTextRule,
@@ -144,11 +145,14 @@ const addressRule: FieldRule<F> = {
   }
 }
 
-// AutoLeap's write items take no null and no phone or email without its number or address.
-const restoreForAutoleap = (key: string, value: Json): unknown => {
+// AutoLeap's write items take no null, no phone or email without its number or address, and no enum value its API does
+// not know: such a value (kept in the sidecar, UNKNOWN_ENUM_VALUE) is left out, and AutoLeap's update keeps its own.
+const restoreForAutoleap = (key: string, value: Json, ctx: MappingContext): unknown => {
   const clean = withoutNulls(value)
   if (key === "phones") return asArray(clean).filter((p) => typeof asRecord(p)?.["number"] === "string")
   if (key === "emails") return asArray(clean).filter((e) => typeof asRecord(e)?.["emailAddress"] === "string")
+  if (key === "customerType") return knownEnumValue(ctx.enums.autoleap.customerType, clean)
+  if (key === "communicationPreference") return knownEnumValue(ctx.enums.autoleap.communicationPreference, clean)
   return clean
 }
 

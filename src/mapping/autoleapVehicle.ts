@@ -14,6 +14,7 @@ import {
   autoleapTagsRule,
   enumRule,
   imageUrlRule,
+  knownEnumValue,
   mileageRule,
   textRule,
   trimmedTextRule,
@@ -23,9 +24,15 @@ import {
 
 type F = VehicleFields
 
-// AutoLeap's write item takes no null and only a whole-number year (an invalid year stays in the sidecar only).
-const restoreForAutoleap = (key: string, value: Json): unknown =>
-  key === "year" && !(typeof value === "number" && Number.isInteger(value)) ? undefined : withoutNulls(value)
+// AutoLeap's write item takes no null, only a whole-number year (an invalid year stays in the sidecar only), and no enum
+// value its API does not know: such a value (kept in the sidecar) is left out, and AutoLeap's update keeps its own.
+const restoreForAutoleap = (key: string, value: Json, ctx: MappingContext): unknown => {
+  if (key === "year") return typeof value === "number" && Number.isInteger(value) ? value : undefined
+  if (key === "driveType") return knownEnumValue(ctx.enums.autoleap.driveType, value)
+  if (key === "transmission") return knownEnumValue(ctx.enums.autoleap.transmission, value)
+  if (key === "mileageUnit") return knownEnumValue(ctx.enums.autoleap.mileageUnit, value)
+  return withoutNulls(value)
+}
 
 export const autoleapVehicleCodec: RecordCodec<F> = {
   system: "autoleap",

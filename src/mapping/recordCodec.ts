@@ -43,8 +43,11 @@ export interface RecordCodec<M> {
   /** Writable wire fields the model has no place for: kept in the sidecar as they are. */
   readonly passthrough: ReadonlyArray<string>
   readonly blank: () => Mutable<M>
-  /** Makes a kept value acceptable to the system's write schema (e.g. AutoLeap takes no nulls). */
-  readonly restore: (key: string, value: Json) => unknown
+  /**
+   * Makes a kept value acceptable to the system's write schema (e.g. AutoLeap takes no nulls); undefined leaves the
+   * field out of the write, which the system's update then keeps as it is.
+   */
+  readonly restore: (key: string, value: Json, ctx: MappingContext) => unknown
 }
 
 export const readFields = <M>(
@@ -97,7 +100,7 @@ export const writeFields = <M>(
       // Read the original against the rest of the model: a rule may depend on fields read before it.
       const scratch = { ...model } as Mutable<M>
       rule.read(original, scratch, ctx, undefined)
-      value = sameFields(rule.fields, scratch as M, model) ? codec.restore(rule.key, original) : rule.write(model, original, ctx)
+      value = sameFields(rule.fields, scratch as M, model) ? codec.restore(rule.key, original, ctx) : rule.write(model, original, ctx)
     } else {
       value = rule.write(model, undefined, ctx)
     }
@@ -107,7 +110,7 @@ export const writeFields = <M>(
     for (const key of codec.passthrough) {
       const original = kept[key]
       if (original === undefined) continue
-      const value = codec.restore(key, original)
+      const value = codec.restore(key, original, ctx)
       if (value !== undefined) out[key] = value
     }
   }

@@ -66,6 +66,10 @@ export const enumRule = <M, A extends string>(
   }
 })
 
+/** A kept enum value the mapping knows (in the original's spelling), else undefined: a value the API refuses is left out. */
+export const knownEnumValue = <A extends string>(codec: EnumCodec<A>, value: unknown): string | undefined =>
+  typeof value === "string" && codec.read(value) !== undefined ? value : undefined
+
 /** One address, lower-cased; an invalid one is not written (INVALID_EMAIL) and stays in the sidecar. */
 export const singleEmailRule = <M extends { email: string | null }>(key: string): FieldRule<M> => ({
   key,

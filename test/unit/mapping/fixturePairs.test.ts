@@ -179,6 +179,19 @@ describe("customers: AutoLeap → model → autoGMS", () => {
     expect(back.phones).toEqual([{ number: "12", type: "landline", label: "Shop" }])
   })
 
+  it("an enum value AutoLeap's API refuses is never written back to AutoLeap: an update leaves AutoLeap's own value alone", () => {
+    // Found by the chaos suite: the sidecar restored communicationPreference "fax" into the update, AutoLeap refused the
+    // whole item (REJECTED_BY_TARGET), and no later edit made in autoGMS ever reached that customer.
+    const m = autoleapCustomerToModel(alCustomer({ customerType: "VIP", communicationPreference: "fax" }), ctx)
+    const body = modelCustomerToAutoleap({ ...m.record, notes: "new" }, m.sidecar, ctx)
+    expect(body).toMatchObject({ notes: "new" })
+    expect(body).not.toHaveProperty("customerType")
+    expect(body).not.toHaveProperty("communicationPreference")
+    // Known values, in the original's spelling, still go back as they were.
+    const known = autoleapCustomerToModel(alCustomer({ customerType: "Regular", communicationPreference: "EMAIL" }), ctx)
+    expect(modelCustomerToAutoleap(known.record, known.sidecar, ctx)).toMatchObject({ customerType: "Regular", communicationPreference: "EMAIL" })
+  })
+
   it("archived: customerStatus Inactive", () => {
     expect(autoleapCustomerToModel(alCustomer({ customerStatus: "Inactive" }), ctx).record.archived).toBe(true)
     expect(autoleapCustomerToModel(alCustomer({ customerStatus: "Active" }), ctx).record.archived).toBe(false)
@@ -320,14 +333,16 @@ describe("vehicles: AutoLeap → model → autoGMS", () => {
     expect(Either.isLeft(orphan) && orphan.left.code).toBe("ORPHAN_VEHICLE")
   })
 
-  it("vehicleName, the exact mileage, an invalid year and an unknown enum stay in the sidecar and come back", () => {
-    const original = alVehicle({ vehicleName: "Dad's car", mileage: 12345.6, year: 1700, driveType: "6WD" })
+  it("vehicleName, the exact mileage and an invalid year stay in the sidecar and come back; an unknown enum is never sent back", () => {
+    const original = alVehicle({ vehicleName: "Dad's car", mileage: 12345.6, year: 1700, driveType: "6WD", transmission: "DCT", mileageUnit: "furlongs" })
     const mapped = autoleapVehicleToModel(original, ctx)
     expect(mapped.sidecar.kept).toMatchObject({ vehicleName: "Dad's car", mileage: 12345.6, year: 1700, driveType: "6WD" })
     const back = Either.getOrThrow(modelVehicleToAutoleap(mapped.record, mapped.sidecar, ctx, () => "al-1"))
-    expect(back).toMatchObject({ vehicleName: "Dad's car", mileage: 12345.6, driveType: "6WD" })
+    expect(back).toMatchObject({ vehicleName: "Dad's car", mileage: 12345.6 })
     // AutoLeap's write schema takes whole years only; 1700 is one, so it comes back too.
     expect(back.year).toBe(1700)
+    // AutoLeap's API refuses a value outside its enum (the whole item, and with it every later edit): left out, it keeps its own.
+    for (const key of ["driveType", "transmission", "mileageUnit"]) expect(back).not.toHaveProperty(key)
   })
 
   it("the exact mileage is not restored once autoGMS changed the mileage", () => {
