@@ -11,6 +11,7 @@ import {
   autogmsTagsRule,
   booleanRule,
   enumRule,
+  knownEnumValue,
   readAddress,
   singleEmailRule,
   singlePhoneRule,
@@ -51,12 +52,14 @@ const secondaryPhoneRule: FieldRule<F> = (() => {
 
 /**
  * An original value going back to autoGMS. Its write bodies take null for "no value", except its two flags, which are
- * simply left out. An email autoGMS holds but its API refuses (INVALID_EMAIL) is left out too: never written, and
- * autoGMS keeps its own value, where sending it would have the whole update refused.
+ * simply left out. An email or enum value autoGMS holds but its API refuses (INVALID_EMAIL, UNKNOWN_ENUM_VALUE) is left
+ * out too: never written, and autoGMS keeps its own value, where sending it would have the whole update refused.
  */
-const restoreForAutogms = (key: string, value: Json): unknown => {
+const restoreForAutogms = (key: string, value: Json, ctx: MappingContext): unknown => {
   if (value === null && (key === "marketingOptIn" || key === "taxExempt")) return undefined
   if (key === "email" && typeof value === "string" && value.trim() !== "" && !isEmailValid(normalizeEmail(value))) return undefined
+  if (value !== null && key === "type") return knownEnumValue(ctx.enums.autogms.type, value)
+  if (value !== null && key === "preferredContact") return knownEnumValue(ctx.enums.autogms.preferredContact, value)
   return value
 }
 

@@ -6,7 +6,7 @@ import type { Json, Sidecar } from "../domain/sidecar.js"
 import { emptyVehicleFields, type Drivetrain, type MileageUnit, type Transmission, type Vehicle, type VehicleFields } from "../domain/vehicle.js"
 import type { AutogmsVehicle, AutogmsVehicleCreate } from "../sources/autogms/schema.js"
 import type { ResolveCustomerId } from "./autoleapVehicle.js"
-import type { MappingContext } from "./context.js"
+import { MIN_VEHICLE_YEAR, type MappingContext } from "./context.js"
 import { withWithheld, type MappedVehicle } from "./mapped.js"
 import { messages } from "./messages.js"
 import { captureSidecar, makeReporter, readFields, writeFields, type RecordCodec } from "./recordCodec.js"
@@ -14,6 +14,7 @@ import {
   autogmsTagsRule,
   enumRule,
   imageUrlRule,
+  knownEnumValue,
   mileageRule,
   textRule,
   trimmedTextRule,
@@ -24,9 +25,15 @@ import {
 type F = VehicleFields
 
 // autoGMS takes only whole-number years and mileages and 17-character VINs: anything else stays in the sidecar only.
-const restoreForAutogms = (key: string, value: Json): unknown => {
+// A year out of range or an enum value its API refuses (INVALID_YEAR, UNKNOWN_ENUM_VALUE) is left out of the write:
+// autoGMS keeps its own, where sending it would have the whole update refused.
+const restoreForAutogms = (key: string, value: Json, ctx: MappingContext): unknown => {
   if ((key === "year" || key === "mileage") && value !== null && !(typeof value === "number" && Number.isInteger(value))) return null
+  if (key === "year" && typeof value === "number" && (value < MIN_VEHICLE_YEAR || value > ctx.maxYear)) return undefined
   if (key === "vin" && value !== null && !(typeof value === "string" && value.length === 17)) return null
+  if (value !== null && key === "drivetrain") return knownEnumValue(ctx.enums.autogms.drivetrain, value)
+  if (value !== null && key === "transmission") return knownEnumValue(ctx.enums.autogms.transmission, value)
+  if (value !== null && key === "mileageUnit") return knownEnumValue(ctx.enums.autogms.mileageUnit, value)
   return value
 }
 

@@ -266,6 +266,18 @@ describe("customers: autoGMS → model → AutoLeap", () => {
     expect(modelCustomerToAutogms({ ...m.record, email: "ana@example.com" }, m.sidecar, ctx).email).toBe("ana@example.com")
   })
 
+  it("an enum value or year autoGMS's API refuses is never written back to autoGMS: an update leaves autoGMS's own alone", () => {
+    const m = autogmsCustomerToModel(agCustomer({ type: "vip", preferredContact: "fax" }), ctx)
+    const body = modelCustomerToAutogms({ ...m.record, notes: "new" }, m.sidecar, ctx)
+    expect(body).toMatchObject({ notes: "new" })
+    expect(body).not.toHaveProperty("type")
+    expect(body).not.toHaveProperty("preferredContact")
+    const v = autogmsVehicleToModel(agVehicle({ year: 2099, drivetrain: "awd-t", transmission: "dct", mileageUnit: "furlongs" }), ctx)
+    const vehicle = Either.getOrThrow(modelVehicleToAutogms({ ...v.record, color: "Red" }, v.sidecar, ctx, linkedOwner))
+    expect(vehicle).toMatchObject({ color: "Red" })
+    for (const key of ["year", "drivetrain", "transmission", "mileageUnit"]) expect(vehicle).not.toHaveProperty(key)
+  })
+
   it("an invalid autoGMS email / phone is not written to AutoLeap and is reported", () => {
     const m = autogmsCustomerToModel(agCustomer({ email: "bad@", phone: "000" }), ctx)
     expect(codes(m.warnings)).toEqual(["INVALID_EMAIL", "INVALID_PHONE"])
