@@ -4,7 +4,13 @@
 // is near the wall time, the simulators, not shopbridge, set the pace).
 //
 //   node bench/scale.mjs --size 10000 [--root DIR] [--only autoleap-autogms-dry,...] [--timeout-s N]
-//                                [--result FILE] [--keep]
+//                                [--result FILE] [--keep] [--with-sync]
+//
+// --with-sync (issue 12, sync at size): after the autoGMS → AutoLeap real run, on its simulators and state file, four
+// `sync` runs, each measured like a migration and with the data requests each side answered: the first (it reads both
+// sides whole and sets the cursors), the next (it reads back what the first wrote), one with nothing to do, and one
+// after 1% of the linked customers and vehicles were edited in the apps (half in each), through the simulators' own
+// edit hooks.
 //
 // Every figure is the CLI's own: each run is a fresh `node dist/cli/bin.js migrate` child, measured from inside by
 // measure.mjs (NODE_OPTIONS=--import), while the simulators run in yet another process (sandbox.mjs). Runs are strictly
@@ -18,6 +24,7 @@ import { once } from "node:events"
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { cpus, tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
+import { createRequire } from "node:module"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { parseArgs } from "node:util"
 import { recordBenchResult } from "./results.mjs"
@@ -52,7 +59,8 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     "timeout-s": { type: "string" },
     result: { type: "string" },
-    keep: { type: "boolean", default: false }
+    keep: { type: "boolean", default: false },
+    "with-sync": { type: "boolean", default: false }
   },
   strict: true
 })
@@ -181,68 +189,160 @@ const recordsOf = (report, run) => {
   return ["customers", "vehicles"].reduce((n, entity) => n + (direction.entities[entity]?.read ?? 0), 0)
 }
 
-const measureRun = async (run, seedDir, workRoot) => {
-  const work = join(workRoot, runName(run))
-  mkdirSync(join(work, "runs"), { recursive: true })
-  // A fresh simulator per run: a real run starts from both sides as generated, whatever the run before it did.
-  const sandbox = await startSandbox(seedDir)
-  const measureFile = join(work, "measure.ndjson")
-  const cliArgs = [join(root, "dist", "cli", "bin.js"), "migrate", "--from", run.from, "--to", run.to, ...(run.dryRun ? ["--dry-run"] : []), "--state", join(work, "state.db"), "--runs-dir", join(work, "runs")]
-  // The caller's AUTOLEAP_* / AUTOGMS_* settings (or a .env) must not leak in: the sandbox's are the whole configuration.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AUTOLEAP_|AUTOGMS_|NODE_OPTIONS$)/.test(name)))
+// The caller's AUTOLEAP_* / AUTOGMS_* settings (or a .env) must not leak in: the sandbox's are the whole configuration.
+const inheritedEnv = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AUTOLEAP_|AUTOGMS_|NODE_OPTIONS$)/.test(name)))
+
+/** One CLI command as a process of its own, measured from inside by measure.mjs (samples in `<name>.measure.ndjson`). */
+const measureCli = async (name, cliArgs, work, sandboxEnv) => {
+  const measureFile = join(work, `${name}.measure.ndjson`)
   const started = performance.now()
-  let outcome
-  let simulators
-  try {
-    // The bin itself, as `npx shopbridge` runs it: its shebang carries the CLI's V8 flags.
-    const child = spawn(cliArgs[0], cliArgs.slice(1), {
-      // Its own working directory: no .env of this repository is read.
-      cwd: work,
-      env: { ...inherited, ...sandbox.env, NODE_OPTIONS: `--import=${pathToFileURL(join(here, "measure.mjs")).href}`, SCALE_MEASURE_FILE: measureFile },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    // Kept for a failed run's message; the CLI's progress lines are not part of the figures.
-    let stderr = ""
-    child.stdout.resume()
-    child.stderr.setEncoding("utf8")
-    child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)))
-    outcome = { ...(await waitFor(child, timeoutMs)), stderr }
-  } finally {
-    simulators = await sandbox.stop()
-  }
-  const externalWallMs = Math.round(performance.now() - started)
-  const measured = readMeasurements(measureFile)
-  const report = readReport(join(work, "runs"))
+  // The bin itself, as `npx shopbridge` runs it: its shebang carries the CLI's V8 flags.
+  const child = spawn(join(root, "dist", "cli", "bin.js"), cliArgs, {
+    // Its own working directory: no .env of this repository is read.
+    cwd: work,
+    env: { ...inheritedEnv(), ...sandboxEnv, NODE_OPTIONS: `--import=${pathToFileURL(join(here, "measure.mjs")).href}`, SCALE_MEASURE_FILE: measureFile },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  // Kept for a failed run's message; the CLI's progress lines are not part of the figures.
+  let stderr = ""
+  child.stdout.resume()
+  child.stderr.setEncoding("utf8")
+  child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)))
+  const outcome = { ...(await waitFor(child, timeoutMs)), stderr }
+  return { outcome, measured: readMeasurements(measureFile), externalWallMs: Math.round(performance.now() - started) }
+}
+
+/** The figures every measured command reports, from how it ended, what measure.mjs saw and the records it handled. */
+const figuresOf = ({ outcome, measured, externalWallMs }, counted) => {
   const completed = outcome.code === 0 || outcome.code === 1
   // An interrupted run's report counts nothing read: records and the rates derived from them exist only for a finished run.
-  const counted = completed ? recordsOf(report, run) : null
-  const records = counted === null || counted === 0 ? null : counted
-  const stateBytes = fileSize(join(work, "state.db")) + fileSize(join(work, "state.db-wal"))
+  const records = !completed || counted === null || counted === 0 ? null : counted
   const wallMs = measured?.wallMs ?? externalWallMs
-  const result = {
-    run: runName(run),
-    from: run.from,
-    to: run.to,
-    dryRun: run.dryRun,
+  return {
     exitCode: outcome.code,
     signal: outcome.signal,
     timedOut: outcome.timedOut,
     completed,
     records,
-    status: report?.status ?? null,
-    counts: report?.directions ?? null,
     peakRssMb: measured === null ? null : round1(measured.peakRssBytes / MB),
     wallS: round1(wallMs / 1000),
     externalWallS: round1(externalWallMs / 1000),
     recordsPerS: records === null ? null : Math.round(records / (wallMs / 1000)),
     cpuMs: measured?.cpuMs ?? null,
     cpuMsPerRecord: records === null || measured === null ? null : round3(measured.cpuMs / records),
+    rssTimelineSecMb: measured?.rssTimelineSecMb ?? [],
+    stderrTail: completed ? "" : outcome.stderr.slice(-1000)
+  }
+}
+
+/** A simulator's test hook (under /__sim of its origin): stats, their reset, and edits made as a user of its app. */
+const simHook = async (baseUrl, method, path, body) => {
+  const response = await fetch(`${new URL(baseUrl).origin}/__sim${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  if (!response.ok) throw new Error(`${method} /__sim${path}: ${response.status} ${await response.text()}`)
+  return response.json()
+}
+
+/** Requests that read or write customers and vehicles (not logins, token refreshes or the credential check). */
+const dataRequests = (stats) => Object.entries(stats.byEndpoint).reduce((n, [endpoint, count]) => n + (/\/(customers|vehicles)/.test(endpoint) ? count : 0), 0)
+
+/** Edits 1% of the links of each entity (every 100th), alternately in AutoLeap's app and in autoGMS's. */
+const editOnePercent = async (sandboxEnv, stateFile) => {
+  const require = createRequire(join(root, "package.json"))
+  const Database = require("better-sqlite3")
+  const db = new Database(stateFile, { readonly: true })
+  let edited = 0
+  try {
+    for (const entity of ["customers", "vehicles"]) {
+      const links = db.prepare("SELECT autoleap_id, autogms_id FROM links WHERE entity = ? AND id % 100 = 0 ORDER BY id").all(entity)
+      for (const [i, link] of links.entries()) {
+        const notes = `edited for the sync benchmark (${i})`
+        if (i % 2 === 0) await simHook(sandboxEnv.AUTOLEAP_BASE_URL, "POST", `/edit/${entity}/${link.autoleap_id}`, { notes })
+        else await simHook(sandboxEnv.AUTOGMS_BASE_URL, "POST", `/edit/${entity}/${link.autogms_id}`, { notes })
+        edited++
+      }
+    }
+  } finally {
+    db.close()
+  }
+  return edited
+}
+
+/** Source records a sync read: customers + vehicles over both directions of its report. */
+const syncRecordsOf = (report) => report?.directions?.reduce((n, d) => n + ["customers", "vehicles"].reduce((m, e) => m + (d.entities[e]?.read ?? 0), 0), 0) ?? null
+
+/**
+ * A shop's syncs run minutes apart and read from each cursor minus a 2-minute overlap; the benchmark's run seconds
+ * apart, so with the default overlap every record the step before wrote would be read again only for being recent. The
+ * overlap is shortened instead, and each sync waits it out.
+ */
+const SYNC_OVERLAP_S = 5
+
+/** --with-sync: the four syncs on the simulators and state file a real migration left. */
+const measureSyncs = async (sandbox, work) => {
+  const results = []
+  const steps = [
+    { name: "sync-first", before: async () => 0 },
+    // What the first sync wrote is newer than its cursors: the next one reads those records back once, as echoes.
+    { name: "sync-echoes", before: async () => 0 },
+    { name: "sync-idle", before: async () => 0 },
+    { name: "sync-1pct", before: () => editOnePercent(sandbox.env, join(work, "state.db")) }
+  ]
+  for (const step of steps) {
+    await new Promise((resolveWait) => setTimeout(resolveWait, (SYNC_OVERLAP_S + 1) * 1000))
+    const edited = await step.before()
+    await Promise.all([simHook(sandbox.env.AUTOLEAP_BASE_URL, "POST", "/stats/reset"), simHook(sandbox.env.AUTOGMS_BASE_URL, "POST", "/stats/reset")])
+    const runsDir = join(work, `${step.name}-runs`)
+    mkdirSync(runsDir, { recursive: true })
+    log(`scale ${size}: ${step.name} …`)
+    const measured = await measureCli(step.name, ["sync", "--overlap", `${SYNC_OVERLAP_S}s`, "--state", join(work, "state.db"), "--runs-dir", runsDir], work, sandbox.env)
+    const [autoleap, autogms] = await Promise.all([simHook(sandbox.env.AUTOLEAP_BASE_URL, "GET", "/stats"), simHook(sandbox.env.AUTOGMS_BASE_URL, "GET", "/stats")])
+    const result = {
+      run: step.name,
+      edited,
+      ...figuresOf(measured, syncRecordsOf(readReport(runsDir))),
+      requests: { autoleap: { total: autoleap.total, data: dataRequests(autoleap) }, autogms: { total: autogms.total, data: dataRequests(autogms) } }
+    }
+    log(`  exit ${result.exitCode ?? result.signal}, peak RSS ${result.peakRssMb} MB, wall ${result.wallS} s, data requests AutoLeap ${result.requests.autoleap.data}, autoGMS ${result.requests.autogms.data}`)
+    results.push(result)
+  }
+  return results
+}
+
+const measureRun = async (run, seedDir, workRoot) => {
+  const work = join(workRoot, runName(run))
+  mkdirSync(join(work, "runs"), { recursive: true })
+  // A fresh simulator per run: a real run starts from both sides as generated, whatever the run before it did.
+  const sandbox = await startSandbox(seedDir)
+  const cliArgs = ["migrate", "--from", run.from, "--to", run.to, ...(run.dryRun ? ["--dry-run"] : []), "--state", join(work, "state.db"), "--runs-dir", join(work, "runs")]
+  let measured
+  let simulators
+  let syncs = []
+  try {
+    measured = await measureCli("migrate", cliArgs, work, sandbox.env)
+    const migrated = measured.outcome.code === 0 || measured.outcome.code === 1
+    if (args["with-sync"] && migrated && run.from === "autogms" && !run.dryRun) syncs = await measureSyncs(sandbox, work)
+  } finally {
+    simulators = await sandbox.stop()
+  }
+  const report = readReport(join(work, "runs"))
+  const stateBytes = fileSize(join(work, "state.db")) + fileSize(join(work, "state.db-wal"))
+  const result = {
+    run: runName(run),
+    from: run.from,
+    to: run.to,
+    dryRun: run.dryRun,
+    ...figuresOf(measured, recordsOf(report, run)),
+    status: report?.status ?? null,
+    counts: report?.directions ?? null,
     stateDbMb: round1(stateBytes / MB),
     sandboxRssMb: Math.round(sandbox.rssBytes / MB),
     sandboxPeakRssMb: simulators.peakRssBytes === null ? null : Math.round(simulators.peakRssBytes / MB),
     simulatorCpuS: simulators.servingCpuMs === null ? null : round1(simulators.servingCpuMs / 1000),
-    rssTimelineSecMb: measured?.rssTimelineSecMb ?? [],
-    stderrTail: completed ? "" : outcome.stderr.slice(-1000)
+    syncs
   }
   if (!args.keep) rmSync(work, { recursive: true, force: true })
   return result
@@ -251,25 +351,38 @@ const measureRun = async (run, seedDir, workRoot) => {
 const round1 = (n) => Math.round(n * 10) / 10
 const round3 = (n) => Math.round(n * 1000) / 1000
 
-const table = (results) => {
-  const header = ["direction", "run", "exit", "records", "peak RSS MB", "wall s", "records/s", "CPU ms/record", "state.db MB", "sim CPU s"]
-  const cell = (v) => (v === null || v === undefined ? "—" : String(v))
-  const rows = results.map((r) => [
-    `${r.from} → ${r.to}`,
-    r.dryRun ? "dry" : "real",
-    r.timedOut ? `timeout (${cell(r.exitCode ?? r.signal)})` : cell(r.exitCode ?? r.signal),
-    cell(r.records),
-    cell(r.peakRssMb),
-    cell(r.wallS),
-    cell(r.recordsPerS),
-    cell(r.cpuMsPerRecord),
-    cell(r.stateDbMb),
-    cell(r.simulatorCpuS)
-  ])
+/** A Markdown table: the first `left` columns aligned left (names), the rest right (figures). */
+const markdownTable = (header, rows, left) => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
-  const line = (row) => `| ${row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`
-  return [line(header), `|${widths.map((w, i) => (i < 2 ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`, ...rows.map(line)].join("\n")
+  const line = (row) => `| ${row.map((c, i) => (i < left ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`
+  return [line(header), `|${widths.map((w, i) => (i < left ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`, ...rows.map(line)].join("\n")
 }
+const cell = (v) => (v === null || v === undefined ? "—" : String(v))
+
+const table = (results) =>
+  markdownTable(
+    ["direction", "run", "exit", "records", "peak RSS MB", "wall s", "records/s", "CPU ms/record", "state.db MB", "sim CPU s"],
+    results.map((r) => [
+      `${r.from} → ${r.to}`,
+      r.dryRun ? "dry" : "real",
+      r.timedOut ? `timeout (${cell(r.exitCode ?? r.signal)})` : cell(r.exitCode ?? r.signal),
+      cell(r.records),
+      cell(r.peakRssMb),
+      cell(r.wallS),
+      cell(r.recordsPerS),
+      cell(r.cpuMsPerRecord),
+      cell(r.stateDbMb),
+      cell(r.simulatorCpuS)
+    ]),
+    2
+  )
+
+const syncTable = (syncs) =>
+  markdownTable(
+    ["sync", "records edited", "exit", "records read", "peak RSS MB", "wall s", "CPU ms/record", "AutoLeap data req.", "autoGMS data req."],
+    syncs.map((r) => [r.run, cell(r.edited), cell(r.exitCode ?? r.signal), cell(r.records), cell(r.peakRssMb), cell(r.wallS), cell(r.cpuMsPerRecord), cell(r.requests.autoleap.data), cell(r.requests.autogms.data)]),
+    1
+  )
 
 const main = async () => {
   const seedDir = await dataset()
@@ -290,6 +403,11 @@ const main = async () => {
   const customersVehicles = `${customers.toLocaleString("en-US")} customers + ${(customers * VEHICLES_PER_CUSTOMER).toLocaleString("en-US")} vehicles`
   log(`\nscale benchmark: ${size.toLocaleString("en-US")} source records (${customersVehicles}), limits ${RATE_LIMIT.toLocaleString("en-US")}/min`)
   log(table(results))
+  const syncs = results.flatMap((r) => r.syncs)
+  if (syncs.length > 0) {
+    log(`\nsync at size, after the autoGMS → AutoLeap migration (data requests: reads and writes of customers and vehicles)`)
+    log(syncTable(syncs))
+  }
 
   const entry = {
     size,
