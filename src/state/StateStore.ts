@@ -155,13 +155,16 @@ export interface StateStoreService {
 
 /** The synchronous lookups of `PairState.read`, scoped to the pair. */
 export interface StoreReader {
-  readonly snapshots: Omit<ReturnType<typeof snapshotsTable>, "begin" | "append" | "complete" | "find" | "prune" | "latestFull">
+  readonly snapshots: Omit<ReturnType<typeof snapshotsTable>, "begin" | "append" | "complete" | "find" | "pruneChunk" | "latestFull">
   readonly plan: Pick<ReturnType<typeof plansTable>, "isSettled" | "bySource" | "customerPlan" | "countWithReason" | "isTargetTaken" | "chunk" | "counts" | "openWrites" | "ofKind" | "warnings" | "quarantined" | "drifted" | "verification" | "mismatches">
   readonly link: (entity: Entity, system: System, id: string) => Link | undefined
   /** Links whose record on `system` is not in a full snapshot of that side (at most `limit`). */
   readonly linksMissingFrom: (entity: Entity, system: System, snapshotId: number, limit: number) => ReadonlyArray<Link>
   readonly linkCount: (entity: Entity) => number
 }
+
+/** Rows deleted per transaction when pruning: small enough that a chunk's row ids and dirty pages stay a few MB. */
+const PRUNE_CHUNK = 5_000
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
@@ -199,6 +202,14 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
     attempt(operation, () => withoutFsync(db, options, () => inTransaction(db, "immediate", () => Either.right(body())))).pipe(
       Effect.flatMap((result) => result)
     )
+
+  /**
+   * Deletes derivable rows a chunk per transaction until none is left. One DELETE of a finished run's 250,000 plan rows
+   * blocked the process for a minute, held every row id and dirty page at once, and grew the WAL by the table's size
+   * before a checkpoint could run.
+   */
+  const pruneInChunks = (operation: string, deleteChunk: (limit: number) => number) =>
+    writeDerived(operation, () => deleteChunk(PRUNE_CHUNK)).pipe(Effect.repeat({ until: (deleted) => deleted === 0 }), Effect.asVoid)
 
   const recordLinksAndClearQuarantine = (pairId: number, links: ReadonlyArray<LinkInput>, now: string): void => {
     linksT.record(pairId, links, now)
@@ -398,10 +409,10 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
           })),
       planRowsOfKind: (runId, kind) => plansT.eachOfKind(runId, kind),
       read: (operation, f) => attempt(operation, () => db.transaction(() => f(reader))()),
-      prune: write("prune snapshots and plans", () => {
-        snapshotsT.prune(pairId)
-        plansT.prune(pairId)
-      }),
+      prune: Effect.all([
+        pruneInChunks("prune snapshots", (limit) => snapshotsT.pruneChunk(pairId, limit)),
+        pruneInChunks("prune plans", (limit) => plansT.pruneChunk(pairId, limit))
+      ], { discard: true }),
 
       setTagColors: (colors, options) => write("set tag colours", () => paletteT.set(pairId, colors, options?.overwrite ?? true)),
       tagPalette: attempt("read tag palette", () => paletteT.all(pairId)),

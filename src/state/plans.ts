@@ -177,10 +177,11 @@ export const plansTable = (db: Database.Database) => {
      WHERE run_id = @runId AND writes = 1 AND outcome IS NULL AND action IN (SELECT value FROM json_each(@actions))`
   )
   const withReason = db.prepare<[string, string], number>(`SELECT count(*) FROM plan_items WHERE run_id = ? AND reason_code = ?`).pluck()
-  const prune = db.prepare<[number]>(
-    `DELETE FROM plan_items WHERE run_id IN (
-       SELECT id FROM runs WHERE pair_id = ? AND status IN ('completed', 'completed_with_errors')
-         AND NOT (dry_run = 1 AND applied_by IS NULL))`
+  const pruneChunk = db.prepare<[number, number]>(
+    `DELETE FROM plan_items WHERE id IN (
+       SELECT p.id FROM plan_items p JOIN runs r ON r.id = p.run_id
+       WHERE r.pair_id = ? AND r.status IN ('completed', 'completed_with_errors') AND NOT (r.dry_run = 1 AND r.applied_by IS NULL)
+       LIMIT ?)`
   )
 
   return {
@@ -250,6 +251,7 @@ export const plansTable = (db: Database.Database) => {
     countWithReason: (runId: string, code: string): number => withReason.get(runId, code) ?? 0,
     /** `apply`: the dry run's plan becomes the applying run's. */
     copy: (fromRunId: string, toRunId: string): number => copy.run(toRunId, fromRunId).changes,
-    prune: (pairId: number): number => prune.run(pairId).changes
+    /** Deletes up to `limit` rows of finished runs (an unapplied dry run's plan stays for apply); 0 when done. */
+    pruneChunk: (pairId: number, limit: number): number => pruneChunk.run(pairId, limit).changes
   }
 }

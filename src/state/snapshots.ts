@@ -109,14 +109,18 @@ export const snapshotsTable = (db: Database.Database) => {
        ORDER BY updated_ms DESC NULLS LAST, source_id LIMIT 1`
     ).pluck()
   )
-  const prune = db.prepare<{ pairId: number }>(
-    `DELETE FROM snapshots WHERE pair_id = @pairId AND run_id NOT IN (
+  // Snapshots no run needs any more: of finished runs, except the latest real run of each set of directions (the next
+  // run's starting point) and an unapplied dry run's (apply reads it).
+  const prunable = `SELECT id FROM snapshots WHERE pair_id = @pairId AND run_id NOT IN (
        SELECT id FROM runs WHERE pair_id = @pairId AND (
          status IN ('running', 'interrupted', 'failed')
          OR (dry_run = 1 AND applied_by IS NULL AND status IN ('completed', 'completed_with_errors'))
          OR id IN (SELECT id FROM runs r2 WHERE r2.pair_id = @pairId AND r2.started_at = (
               SELECT max(started_at) FROM runs r3 WHERE r3.pair_id = @pairId AND r3.directions = r2.directions AND r3.dry_run = 0))))`
+  const pruneRecords = db.prepare<{ pairId: number; limit: number }>(
+    `DELETE FROM snapshot_records WHERE rowid IN (SELECT rowid FROM snapshot_records WHERE snapshot_id IN (${prunable}) LIMIT @limit)`
   )
+  const pruneSnapshots = db.prepare<{ pairId: number }>(`DELETE FROM snapshots WHERE id IN (${prunable})`)
 
   return {
     /** A fresh snapshot for (run, system, entity): one a resumed run took before is replaced. */
@@ -173,6 +177,10 @@ export const snapshotsTable = (db: Database.Database) => {
     sharedValues: (snapshotId: number, field: SnapshotKeyField): ReadonlySet<string> => new Set(shared[field].all(snapshotId)),
     keeperOf: (snapshotId: number, field: SnapshotKeyField, value: string): string | undefined => keeper[field].get(snapshotId, value),
     /** Keeps the snapshots of runs that can still be resumed or applied, and of the latest real run per direction. */
-    prune: (pairId: number): number => prune.run({ pairId }).changes
+    /** Deletes up to `limit` records of snapshots no run needs, and those snapshots once they are empty; 0 when done. */
+    pruneChunk: (pairId: number, limit: number): number => {
+      const records = pruneRecords.run({ pairId, limit }).changes
+      return records > 0 ? records : pruneSnapshots.run({ pairId }).changes
+    }
   }
 }

@@ -363,3 +363,63 @@ describe("run lock", () => {
         expect(Option.isNone(yield* state.lockHolder)).toBe(true)
       })))
 })
+
+describe("pruning what no run needs any more", () => {
+  // More rows than one prune transaction deletes (5,000), so the chunks must add up.
+  const ROWS = 12_000
+  const planItems = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      from: "autoleap" as const,
+      to: "autogms" as const,
+      entity: "customers" as const,
+      sourceId: `al-${i}`,
+      action: "create" as const,
+      writes: true,
+      targetId: null,
+      ownerSourceId: null,
+      sourceHash: `s${i}`,
+      hash: `h${i}`,
+      lookupKey: `c${i}@example.com`,
+      label: `Customer ${i}`,
+      reasonCode: null,
+      detail: { n: i }
+    }))
+  const snapshotRecords = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      sourceId: `al-${i}`,
+      updatedAt: "2026-01-01T00:00:00.000Z",
+      keys: { email: `c${i}@example.com`, phone: null, vin: null, plate: null, nameKey: null },
+      hash: `h${i}`,
+      mapped: { n: i }
+    }))
+  const finishedRun = (state: PairState, runId: string, dryRun: boolean) =>
+    Effect.gen(function* () {
+      yield* state.startRun({ runId, command: "migrate", directions: [{ from: "autoleap", to: "autogms" }], options: {}, dryRun })
+      const snapshot = yield* state.beginSnapshot(runId, "autoleap", "customers", true)
+      yield* state.appendSnapshot(snapshot, snapshotRecords(ROWS))
+      yield* state.completeSnapshot(snapshot)
+      yield* state.recordPlan(runId, planItems(ROWS))
+      yield* state.finishRun(runId, { status: "completed" })
+      yield* state.releaseLock(runId)
+      // Runs are told apart by when they started: the next one starts later.
+      yield* TestClock.adjust("1 second")
+      return snapshot
+    })
+
+  it.effect("finished runs lose their plan rows and superseded snapshots; an unapplied dry run and the latest real run keep theirs", () =>
+    withPair((state) =>
+      Effect.gen(function* () {
+        const older = yield* finishedRun(state, "run-1", false)
+        const dry = yield* finishedRun(state, "run-2", true)
+        const latest = yield* finishedRun(state, "run-3", false)
+        yield* state.prune
+        const left = yield* state.read("count", (reader) => ({
+          plans: ["run-1", "run-2", "run-3"].map((runId) => reader.plan.counts(runId).reduce((n, c) => n + c.count, 0)),
+          snapshots: [older, dry, latest].map((id) => reader.snapshots.count(id))
+        }))
+        expect(left.plans).toEqual([0, ROWS, 0])
+        expect(left.snapshots).toEqual([0, ROWS, ROWS])
+        expect(Option.isNone(yield* state.snapshotOf("run-1", "autoleap", "customers"))).toBe(true)
+      })
+    ))
+})
