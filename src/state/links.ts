@@ -49,6 +49,15 @@ interface UpsertParams {
   readonly baseGiven: number
 }
 
+/**
+ * A side's written hash after an upsert: a new write's, else the last one's until the side is seen in another version —
+ * a later change there may bring the written content back, and that must not pass for our own echo.
+ */
+const writtenAfter = (side: "autoleap" | "autogms"): string =>
+  `CASE WHEN excluded.${side}_hash_written IS NOT NULL THEN excluded.${side}_hash_written
+        WHEN excluded.${side}_hash_seen IS NOT NULL AND excluded.${side}_hash_seen IS NOT ${side}_hash_written THEN NULL
+        ELSE ${side}_hash_written END`
+
 export const linksTable = (db: Database.Database) => {
   // Keyed on the AutoLeap id; the UNIQUE on the autoGMS id makes a second source record claiming an already linked
   // target fail the whole batch instead of silently merging two records into one.
@@ -61,9 +70,9 @@ export const linksTable = (db: Database.Database) => {
        autogms_id = excluded.autogms_id,
        natural_key = CASE WHEN @naturalKeyGiven = 1 THEN excluded.natural_key ELSE natural_key END,
        autoleap_hash_seen = coalesce(excluded.autoleap_hash_seen, autoleap_hash_seen),
-       autoleap_hash_written = coalesce(excluded.autoleap_hash_written, autoleap_hash_written),
+       autoleap_hash_written = ${writtenAfter("autoleap")},
        autogms_hash_seen = coalesce(excluded.autogms_hash_seen, autogms_hash_seen),
-       autogms_hash_written = coalesce(excluded.autogms_hash_written, autogms_hash_written),
+       autogms_hash_written = ${writtenAfter("autogms")},
        sidecar = CASE WHEN @sidecarGiven = 1 THEN excluded.sidecar ELSE sidecar END,
        base = CASE WHEN @baseGiven = 1 THEN excluded.base ELSE base END,
        updated_at = excluded.updated_at`

@@ -1,12 +1,14 @@
 /**
- * A vehicle changed in both apps between two syncs, black-box: the three-way merge reaches both sides and the vehicle
- * stays with its customer, also when the sync is killed between the merge's two writes. Both found by the chaos suite:
- * the merged record kept the other side's owner (ORPHAN_VEHICLE both ways, the copies different for good), and a
- * resume re-planned from the links the first write had already moved on, so the second write was never made.
+ * Sync after changes made in both apps, black-box; each case was found by the chaos suite (bench/chaos.mjs):
+ * - a vehicle changed on both sides: the merged record kept the other side's owner (ORPHAN_VEHICLE both ways, the
+ *   copies different for good);
+ * - a sync killed between a merge's two writes: the resume re-planned from links the first write had moved on, and the
+ *   second write was never made;
+ * - a value changed back to what shopbridge once wrote there was taken for shopbridge's own echo and never carried.
  */
 import { describe, expect, it } from "vitest"
 import { readReport, runCli, runIdFrom, sleep, spawnCli, type Running, type World, worldPerTest } from "./migrateHarness.js"
-import { autogmsVehicle, autoleapVehicle, expectDone, migratedPair, migratedWorld, sync } from "./syncHarness.js"
+import { autogmsCustomer, autogmsVehicle, autoleapCustomer, autoleapVehicle, expectDone, migratedPair, migratedWorld, sync } from "./syncHarness.js"
 
 const vehicleOn = (world: World, pair: { autoleapId: string; autogmsId: string }) => {
   const al = autoleapVehicle(world, pair.autoleapId)
@@ -15,10 +17,10 @@ const vehicleOn = (world: World, pair: { autoleapId: string; autogmsId: string }
   return { al, ag }
 }
 
-describe("sync of a vehicle changed on both sides", () => {
+describe("sync after changes in both apps", () => {
   const newWorld = worldPerTest()
 
-  it("merges different fields and the same field (newest) on both sides, and keeps the vehicle on its customer", async () => {
+  it("a vehicle changed on both sides: different fields and the same field (newest) merged on both, still on its customer", async () => {
     const world = await migratedWorld(newWorld)
     const pair = migratedPair(world, "vehicles")
     const before = vehicleOn(world, pair)
@@ -72,5 +74,19 @@ describe("sync of a vehicle changed on both sides", () => {
     const quiet = await sync(world)
     expectDone(quiet)
     expect(quiet.stderr).toContain("nothing to do")
+  })
+
+  it("a value changed back to what the migration wrote is carried like any change", async () => {
+    const world = await migratedWorld(newWorld)
+    const pair = migratedPair(world, "customers")
+    const marketing = () => [autoleapCustomer(world, pair.autoleapId)?.["okForMarketing"], autogmsCustomer(world, pair.autogmsId)?.["marketingOptIn"]]
+    const [original] = marketing()
+    expect(typeof original).toBe("boolean")
+    world.sandbox.autogms.edit("customers", pair.autogmsId, { marketingOptIn: original !== true })
+    expectDone(await sync(world))
+    expect(marketing()).toEqual([original !== true, original !== true])
+    world.sandbox.autogms.edit("customers", pair.autogmsId, { marketingOptIn: original })
+    expectDone(await sync(world))
+    expect(marketing()).toEqual([original, original])
   })
 })
