@@ -347,6 +347,10 @@ describe("autoGMS simulator over HTTP", () => {
       const taken = await call(sim, "PATCH", `${G}/customers/cus_000001`, { body: { email: "c2@example.com" } })
       expect(taken.status).toBe(409)
       expect(taken.body.error).toMatchObject({ code: "CUSTOMER_EXISTS", existingId: "cus_000002" })
+      // Two customers entered in the app may share an email: re-sending a record's own is no clash, giving it one is.
+      sim.seed(seedWith([customer(1, { email: "shared@example.com" }), customer(2, { email: "shared@example.com" }), customer(3)]))
+      expect((await call(sim, "PATCH", `${G}/customers/cus_000002`, { body: { email: "shared@example.com", notes: "kept" } })).status).toBe(200)
+      expect((await call(sim, "PATCH", `${G}/customers/cus_000003`, { body: { email: "Shared@example.com" } })).body.error).toMatchObject({ code: "CUSTOMER_EXISTS" })
       const cleared = await call(sim, "PATCH", `${G}/customers/cus_000001`, { body: { lastName: "" } })
       expect(cleared.status).toBe(400)
       expect((await call(sim, "PATCH", `${G}/customers/cus_999999`, { body: {} })).status).toBe(404)
@@ -441,6 +445,9 @@ describe("autoGMS simulator over HTTP", () => {
       expect(upd.status).toBe(409)
       expect(upd.body.error.existingId).toBe(first.body.data.id)
       expect((await call(sim, "PATCH", `${G}/vehicles/${first.body.data.id}`, { body: { vin: VALID_VIN } })).status).toBe(200)
+      // A VIN two vehicles already share (entered in the app) is no clash for either when re-sent.
+      const twin = sim.create("vehicles", "garage-1", { customerId: "cus_000002", make: "Honda", model: "Accord", vin: VALID_VIN })
+      expect((await call(sim, "PATCH", `${G}/vehicles/${twin.id}`, { body: { vin: VALID_VIN, notes: "kept" } })).status).toBe(200)
     })
   })
 

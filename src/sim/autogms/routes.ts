@@ -154,7 +154,11 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
     const touchesName = ["type", "firstName", "lastName", "businessName"].some((f) => f in checked.fields)
     const nameIssues = touchesName ? customerNameIssues(next) : []
     if (nameIssues.length > 0) return R.validationError(nameIssues)
-    const contact = { email: checked.fields["email"], phone: checked.fields["phone"] }
+    // Only a value the patch gives the record can clash (contract: a create, or an update that "would give" one): two
+    // customers entered in the app may already share one, and re-sending the record's own is no conflict.
+    const given = (name: "email" | "phone", key: (v: unknown) => string | undefined) =>
+      key(checked.fields[name]) === key(current[name]) ? undefined : checked.fields[name]
+    const contact = { email: given("email", emailKey), phone: given("phone", (v) => phoneKey(v, garage.country)) }
     const existingId = customerClash(garage, contact, current.id)
     if (existingId !== undefined)
       return R.conflict("CUSTOMER_EXISTS", "Another customer already has this email or phone", existingId)
@@ -201,7 +205,8 @@ export const makeRoutes = (ctx: RouteContext): ReadonlyArray<Route> => {
     const customerId = checked.fields["customerId"]
     if (typeof customerId === "string" && store.get("customers", garage.id, customerId) === undefined)
       return R.validationError([{ field: "customerId", message: `customer ${customerId} does not exist in this garage` }])
-    const existingId = vinClash(garage, checked.fields["vin"], current.id)
+    const givesVin = vinKey(checked.fields["vin"]) !== vinKey(current["vin"])
+    const existingId = givesVin ? vinClash(garage, checked.fields["vin"], current.id) : undefined
     if (existingId !== undefined) return R.conflict("VEHICLE_EXISTS", "Another vehicle already has this VIN", existingId)
     return R.ok(toWire(store.put("vehicles", { ...current, ...checked.fields, updatedAt: store.stamp() })))
   }
