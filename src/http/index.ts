@@ -1,5 +1,6 @@
 export * from "./counters.js"
 export * from "./errors.js"
+export { makeServerClock, type ServerClock } from "./serverClock.js"
 export { HttpLog, layerPino, layerSilent, makeRedactingLogger, redactSecrets } from "./log.js"
 export { DEFAULT_OVERLAP_MS } from "./paging.js"
 export { defaultRetryPolicy, preflightRetryPolicy, type RetryPolicy } from "./retry.js"

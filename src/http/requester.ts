@@ -3,6 +3,7 @@ import type { RequestCounter } from "./counters.js"
 import { HttpStatusError, NotSent, TransportError, type TimeoutError } from "./errors.js"
 import { currentHttpLog } from "./log.js"
 import type { Pacer } from "./pacer.js"
+import type { ServerClock } from "./serverClock.js"
 import { isTransientHttpError, parseRetryAfterMs, retrySchedule, type RetryPolicy } from "./retry.js"
 import { failureReason, noticeRetry } from "./retryNotices.js"
 import type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from "./transport.js"
@@ -31,6 +32,7 @@ export interface RequesterOptions {
   readonly api: string
   readonly transport: HttpTransport["Type"]
   readonly counter: RequestCounter
+  readonly serverClock: ServerClock
   readonly pacerFor: (method: HttpMethod) => Pacer
   readonly retryPolicy: RetryPolicy
 }
@@ -68,6 +70,7 @@ export const makeRequester = (options: RequesterOptions): Requester => {
       }))
       .pipe(
         Effect.flatMap((response) => {
+          options.serverClock.saw(response.headers["date"])
           if (response.status >= 200 && response.status < 300) return Effect.succeed(response)
           return Effect.flatMap(Clock.currentTimeMillis, (now) => {
             const retryAfterMs = parseRetryAfterMs(response.headers["retry-after"], now)

@@ -96,17 +96,24 @@ const captureChanges = (services: StageServices, runId: string, options: SyncOpt
   Effect.gen(function* () {
     const cursor = yield* services.state.checkpoint(cursorKey(system, entity))
     const since = Option.flatMap(cursor, (c) => (c.cursor.kind === "position" && c.cursor.updatedAt !== "" ? Option.some(c.cursor.updatedAt) : Option.none()))
+    const gateway = services.gateways[system]
+    // The server's time before this read: what was updated before it (less the overlap) is read now, whatever else changes.
+    const readFrom = Option.getOrNull(Option.map(yield* gateway.serverTime, (d) => d.toISOString()))
+    const captured = { before: Option.getOrNull(since), readFrom }
     if (options.only?.from === system) {
       const named = yield* readNamed(services, system, entity, options.only.customers)
-      return { snapshot: yield* snapshotStream(services, runId, system, entity, named, false), before: Option.getOrNull(since), full: false }
+      return { ...captured, snapshot: yield* snapshotStream(services, runId, system, entity, named, false), full: false }
     }
     if (options.reconcile || Option.isNone(since)) {
-      return { snapshot: yield* extractEntity(services, runId, system, entity), before: Option.getOrNull(since), full: true }
+      return { ...captured, snapshot: yield* extractEntity(services, runId, system, entity), full: true }
     }
-    const gateway = services.gateways[system]
     const read = (entity === "customers" ? gateway.customers : gateway.vehicles).readChanged(new Date(since.value), options.overlapMs)
-    return { snapshot: yield* snapshotStream(services, runId, system, entity, read, false), before: since.value, full: false }
+    return { ...captured, snapshot: yield* snapshotStream(services, runId, system, entity, read, false), full: false }
   })
+
+/** The latest of some server timestamps (ISO 8601); null when there is none. */
+const latestOf = (times: ReadonlyArray<string | null>): string | null =>
+  times.reduce<string | null>((latest, t) => (t === null || (latest !== null && Date.parse(t) <= Date.parse(latest)) ? latest : t), null)
 
 const idOn = (link: Link, system: SystemName): string => (system === "autoleap" ? link.autoleapId : link.autogmsId)
 
@@ -428,10 +435,10 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
       { concurrency: 2 }
     )
     const changes: Record<SystemName, Partial<Record<Entity, number>>> = { autoleap: {}, autogms: {} }
-    const cursors: Array<{ system: SystemName; entity: Entity; before: string | null; snapshot: number }> = []
+    const cursors: Array<{ system: SystemName; entity: Entity; before: string | null; readFrom: string | null; snapshot: number }> = []
     for (const c of captured.flat()) {
       changes[c.system][c.entity] = c.snapshot
-      cursors.push({ system: c.system, entity: c.entity, before: c.before, snapshot: c.snapshot })
+      cursors.push({ system: c.system, entity: c.entity, before: c.before, readFrom: c.readFrom, snapshot: c.snapshot })
     }
     // A targeted sync finds no deletes: what it reads whole is only for matching.
     const fullReads = options.only == null ? captured.flat().filter((c) => c.full) : []
@@ -484,7 +491,9 @@ export const runSync = (services: StageServices, options: SyncOptions, run: Sync
     const cursorMoves: Array<CursorMove> = []
     for (const c of cursors) {
       const newest = yield* state.read("read newest change", (reader) => reader.snapshots.newestUpdatedAt(c.snapshot))
-      const after = newest === null || (c.before !== null && newest < c.before) ? c.before : newest
+      // Past the newest change read, and past the server's time before the read: without the latter, a quiet shop's
+      // every sync would read again the changes of the overlap before its last one (after a migration, thousands).
+      const after = latestOf([c.before, newest, c.readFrom])
       // A targeted sync read only a few records of its side: the sweep must still read the rest.
       const moves = !options.dryRun && options.only == null
       if (moves && after !== null && after !== c.before) {

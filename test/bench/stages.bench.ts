@@ -5,7 +5,7 @@
  * Target (issue 10): ≥ 50,000 records/s, counting every record of both sides.
  * Run: npx vitest run --config vitest.bench.config.ts test/bench/stages.bench.ts   (BENCH_CUSTOMERS=… to resize)
  */
-import { Effect, Layer, Schema, Stream } from "effect"
+import { Effect, Layer, Option, Schema, Stream } from "effect"
 import { mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -39,6 +39,7 @@ const offline = (system: SystemName, capabilities: TargetCapabilities): Gateway 
     customers: entity,
     vehicles: entity,
     requestCounts: Effect.succeed({ total: 0, retried: 0, throttled: 0, paced: 0, rateLimited: 0 }),
+    serverTime: Effect.succeed(Option.none()),
     estimate: () => []
   }
 }

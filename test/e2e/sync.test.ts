@@ -70,6 +70,28 @@ describe("shopbridge sync", () => {
     expect(writesIn(world.sandbox.autogms.stats())).toEqual(writesBefore.ag)
   })
 
+  it("a quiet shop's sync reads nothing: the cursor moves to the server's time before its last read, not only to the newest change", async () => {
+    const world = await migratedWorld(newWorld)
+    const overlap = ["--overlap", "1s"]
+    // The servers' Date header counts whole seconds: waits of 2.5 s put each read past the overlap before it.
+    await sleep(2_500)
+    expectDone(await sync(world, overlap))
+    await sleep(2_500)
+    const al = { ...world.sandbox.autoleap.stats().byEndpoint }
+    const ag = { ...world.sandbox.autogms.stats().byEndpoint }
+    const quiet = await sync(world, overlap)
+    expectDone(quiet)
+    const report = readReport(world.runsDir, runIdFrom(quiet.stdout, [world.runsDir]) ?? "")
+    // The newest changes (the migration's and the first sync's writes) lie before the last read: none is read again.
+    expect(report.directions.map((d) => [d.from, d.entities.customers?.read, d.entities.vehicles?.read])).toEqual([
+      ["autoleap", 0, 0],
+      ["autogms", 0, 0]
+    ])
+    // One list call per entity that answers an empty page, and the credential check.
+    expect(dataRequests(world, "autoleap", al)).toBe(3)
+    expect(dataRequests(world, "autogms", ag)).toBe(3)
+  })
+
   it("different fields changed on each side merge; the same field resolves by policy on both sides (newest, then manual until resolved)", async () => {
     const world = await migratedWorld(newWorld)
     const { autoleapId, autogmsId } = migratedPair(world)

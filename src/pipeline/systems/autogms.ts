@@ -183,6 +183,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
         Stream.map(toVehicle)
       ),
     requestCounts: client.requestCounts,
+    serverTime: client.serverTime,
     estimate: (work) => {
       const e = client.estimate(clientWorkload(work))
       return Object.entries(e.requests).map(([method, requests]) => ({ method, requests, perMinute: client.rateLimit }))

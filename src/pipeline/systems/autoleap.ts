@@ -266,6 +266,7 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
     customers,
     vehicles,
     requestCounts: client.requestCounts,
+    serverTime: client.serverTime,
     estimate: (work) => {
       const e = client.estimate(clientWorkload(work))
       return Object.entries(e.requests).map(([method, requests]) => ({

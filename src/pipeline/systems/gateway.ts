@@ -3,7 +3,7 @@
  * lost write may have produced. Each system's gateway hides its client, its wire shapes and its write style
  * (AutoLeap in bulk with read-back, autoGMS one record at a time).
  */
-import type { Effect, Stream } from "effect"
+import type { Effect, Option, Stream } from "effect"
 import type { Customer } from "../../domain/customer.js"
 import type { SystemName } from "../../domain/ids.js"
 import type { Sidecar } from "../../domain/sidecar.js"
@@ -87,6 +87,8 @@ export interface Gateway {
   readonly customers: EntityGateway<Customer>
   readonly vehicles: EntityGateway<Vehicle>
   readonly requestCounts: Effect.Effect<RequestCounts>
+  /** The newest time the system's answers carried (its own clock); none before its first answer. */
+  readonly serverTime: Effect.Effect<Option.Option<Date>>
   /** What the run needs at the configured limits, given the records to read and write on this system. */
   readonly estimate: (work: Workload) => ReadonlyArray<RequestNeed>
   /**

@@ -132,6 +132,10 @@ export const startJsonServer = async (
       }
     }
 
+    // The simulator's own clock, as a real server's `Date` is its own (Node would send the machine's time): a test
+    // that moves the simulator's clock moves what its answers say the time is.
+    res.setHeader("date", new Date(options.now()).toUTCString())
+
     if (url.pathname.startsWith("/__sim/") || url.pathname === "/__sim") {
       const hit = match(hooks, method, url.pathname.slice("/__sim".length) || "/")
       if (hit === undefined) return send(res, { status: 404, body: { error: `no sim hook ${method} ${url.pathname}` } })

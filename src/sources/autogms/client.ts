@@ -2,6 +2,7 @@ import { Chunk, Context, Effect, Layer, Option, ParseResult, Redacted, Schema, S
 import { autogmsConfig, type AutogmsConfig } from "../../config/autogms.js"
 import { RATE_WINDOW_MS } from "../../config/rateLimits.js"
 import { makeRequestCounter, type RequestCounts } from "../../http/counters.js"
+import { makeServerClock } from "../../http/serverClock.js"
 import { decodeResponse, formatIssuePath } from "../../http/decode.js"
 import { currentHttpLog } from "../../http/log.js"
 import { makePacer, paceWindowMs, ServerWindowGate, SlidingWindowGate } from "../../http/pacer.js"
@@ -112,6 +113,8 @@ export interface AutogmsClientService {
   readonly deleteVehicle: (id: string) => Effect.Effect<AutogmsDeleted, AutogmsWriteError>
   /** Requests so far, for report.json `requests.autogms`. */
   readonly requestCounts: Effect.Effect<RequestCounts>
+  /** The newest time its answers carried (their `Date` header); none before the first answer. */
+  readonly serverTime: Effect.Effect<Option.Option<Date>>
   readonly estimate: (work: AutogmsWorkload) => AutogmsRunEstimate
 }
 
@@ -130,6 +133,7 @@ export const make = (config: AutogmsConfig, options: AutogmsClientOptions = {}):
   Effect.gen(function* () {
     const transport = yield* HttpTransport
     const counter = makeRequestCounter()
+    const serverClock = makeServerClock()
     const windowMs = paceWindowMs(config.rateWindowMs ?? RATE_WINDOW_MS, options.windowMarginMs)
     // One budget per key for every method: the server's window from its headers, and never above the configured limit.
     const pacer = yield* makePacer({
@@ -140,6 +144,7 @@ export const make = (config: AutogmsConfig, options: AutogmsClientOptions = {}):
       api: "autogms",
       transport,
       counter,
+      serverClock,
       pacerFor: () => pacer,
       retryPolicy: { ...defaultRetryPolicy, ...options.retry }
     })
@@ -331,6 +336,7 @@ export const make = (config: AutogmsConfig, options: AutogmsClientOptions = {}):
       updateVehicle: (id, patch) => write("PATCH", `/vehicles/${encodeURIComponent(id)}`, AutogmsVehiclePatch, patch, AutogmsVehicleResponse),
       deleteVehicle: (id) => write("DELETE", `/vehicles/${encodeURIComponent(id)}`, undefined, undefined, AutogmsDeleteResponse),
       requestCounts: counter.snapshot,
+      serverTime: serverClock.latest,
       estimate: (work) => estimateAutogms(work, config.rateLimit)
     } satisfies AutogmsClientService
   })

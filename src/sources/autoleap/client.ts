@@ -2,6 +2,7 @@ import { Chunk, Clock, Context, Effect, Layer, Option, ParseResult, Redacted, Sc
 import { autoleapConfig, type AutoleapConfig } from "../../config/autoleap.js"
 import { RATE_WINDOW_MS, type AutoleapRateLimits } from "../../config/rateLimits.js"
 import { makeRequestCounter, type RequestCounts } from "../../http/counters.js"
+import { makeServerClock } from "../../http/serverClock.js"
 import { decodeResponse, formatIssuePath } from "../../http/decode.js"
 import { HttpStatusError, NotSent } from "../../http/errors.js"
 import { currentHttpLog } from "../../http/log.js"
@@ -123,6 +124,8 @@ export interface AutoleapClientService {
   readonly logout: Effect.Effect<void, AutoleapError>
   /** Requests so far, for report.json `requests.autoleap`. */
   readonly requestCounts: Effect.Effect<RequestCounts>
+  /** The newest time its answers carried (their `Date` header); none before the first answer. */
+  readonly serverTime: Effect.Effect<Option.Option<Date>>
   /** Requests and minutes a workload needs at this client's limits. */
   readonly estimate: (work: AutoleapWorkload) => RunEstimate
 }
@@ -141,6 +144,7 @@ export const make = (
   Effect.gen(function* () {
     const transport = yield* HttpTransport
     const counter = makeRequestCounter()
+    const serverClock = makeServerClock()
     const windowMs = paceWindowMs(config.rateWindowMs ?? RATE_WINDOW_MS, options.windowMarginMs)
     const pacers = new Map<HttpMethod, Pacer>()
     for (const method of methodClasses) {
@@ -150,6 +154,7 @@ export const make = (
       api: "autoleap",
       transport,
       counter,
+      serverClock,
       pacerFor: (method) => pacers.get(method)!,
       retryPolicy: { ...defaultRetryPolicy, ...options.retry }
     })
@@ -353,6 +358,7 @@ export const make = (
       archiveVehicles: bulkWrite("PATCH", "/vehicles", AutoleapVehicleArchiveBody, "vehicles"),
       logout,
       requestCounts: counter.snapshot,
+      serverTime: serverClock.latest,
       estimate: (work) => estimateAutoleap(work, config.rateLimits)
     } satisfies AutoleapClientService
   })
