@@ -215,8 +215,10 @@ const measureCli = async (name, cliArgs, work, sandboxEnv) => {
 /** The figures every measured command reports, from how it ended, what measure.mjs saw and the records it handled. */
 const figuresOf = ({ outcome, measured, externalWallMs }, counted) => {
   const completed = outcome.code === 0 || outcome.code === 1
-  // An interrupted run's report counts nothing read: records and the rates derived from them exist only for a finished run.
-  const records = !completed || counted === null || counted === 0 ? null : counted
+  // An interrupted run's report counts nothing read: records and the rates derived from them exist only for a finished
+  // run, and the rates only when it read something (a quiet sync reads nothing).
+  const records = completed ? counted : null
+  const perRecord = records !== null && records > 0
   const wallMs = measured?.wallMs ?? externalWallMs
   return {
     exitCode: outcome.code,
@@ -227,9 +229,9 @@ const figuresOf = ({ outcome, measured, externalWallMs }, counted) => {
     peakRssMb: measured === null ? null : round1(measured.peakRssBytes / MB),
     wallS: round1(wallMs / 1000),
     externalWallS: round1(externalWallMs / 1000),
-    recordsPerS: records === null ? null : Math.round(records / (wallMs / 1000)),
+    recordsPerS: perRecord ? Math.round(records / (wallMs / 1000)) : null,
     cpuMs: measured?.cpuMs ?? null,
-    cpuMsPerRecord: records === null || measured === null ? null : round3(measured.cpuMs / records),
+    cpuMsPerRecord: perRecord && measured !== null ? round3(measured.cpuMs / records) : null,
     rssTimelineSecMb: measured?.rssTimelineSecMb ?? [],
     stderrTail: completed ? "" : outcome.stderr.slice(-1000)
   }
