@@ -5,7 +5,7 @@ import type { Json, Sidecar } from "../domain/sidecar.js"
 import type { AutogmsCustomer, AutogmsCustomerCreate } from "../sources/autogms/schema.js"
 import type { MappingContext } from "./context.js"
 import { withWithheld, type MappedCustomer } from "./mapped.js"
-import { cleanText, isEmailValid, normalizeEmail } from "./normalize.js"
+import { cleanText, isEmailValid, normalizeEmail, toE164 } from "./normalize.js"
 import { captureSidecar, makeReporter, readFields, writeFields, type FieldRule, type RecordCodec } from "./recordCodec.js"
 import {
   autogmsTagsRule,
@@ -52,12 +52,15 @@ const secondaryPhoneRule: FieldRule<F> = (() => {
 
 /**
  * An original value going back to autoGMS. Its write bodies take null for "no value", except its two flags, which are
- * simply left out. An email or enum value autoGMS holds but its API refuses (INVALID_EMAIL, UNKNOWN_ENUM_VALUE) is left
- * out too: never written, and autoGMS keeps its own value, where sending it would have the whole update refused.
+ * simply left out. An email, phone or enum value autoGMS holds but its API refuses (INVALID_EMAIL, INVALID_PHONE,
+ * UNKNOWN_ENUM_VALUE) is left out too: never written, and autoGMS keeps its own, where sending it would have the whole
+ * update refused.
  */
 const restoreForAutogms = (key: string, value: Json, ctx: MappingContext): unknown => {
   if (value === null && (key === "marketingOptIn" || key === "taxExempt")) return undefined
-  if (key === "email" && typeof value === "string" && value.trim() !== "" && !isEmailValid(normalizeEmail(value))) return undefined
+  const text = typeof value === "string" && value.trim() !== "" ? value : null
+  if (key === "email" && text !== null && !isEmailValid(normalizeEmail(text))) return undefined
+  if ((key === "phone" || key === "secondaryPhone") && text !== null && toE164(text, ctx.mapping.defaultCountry) === null) return undefined
   if (value !== null && key === "type") return knownEnumValue(ctx.enums.autogms.type, value)
   if (value !== null && key === "preferredContact") return knownEnumValue(ctx.enums.autogms.preferredContact, value)
   return value

@@ -145,12 +145,16 @@ const addressRule: FieldRule<F> = {
   }
 }
 
-// AutoLeap's write items take no null, no phone or email without its number or address, and no enum value its API does
-// not know: such a value (kept in the sidecar, UNKNOWN_ENUM_VALUE) is left out, and AutoLeap's update keeps its own.
+// AutoLeap's write items take no null, no phone or email without its number or address, and no invalid address or enum
+// value its API does not know: a list holding such an address (INVALID_EMAIL) or such a value (UNKNOWN_ENUM_VALUE) is
+// left out, and AutoLeap's update keeps its own.
 const restoreForAutoleap = (key: string, value: Json, ctx: MappingContext): unknown => {
   const clean = withoutNulls(value)
   if (key === "phones") return asArray(clean).filter((p) => typeof asRecord(p)?.["number"] === "string")
-  if (key === "emails") return asArray(clean).filter((e) => typeof asRecord(e)?.["emailAddress"] === "string")
+  if (key === "emails") {
+    const emails = asArray(clean).filter((e) => typeof asRecord(e)?.["emailAddress"] === "string")
+    return emails.every((e) => isEmailValid(normalizeEmail(String(asRecord(e)?.["emailAddress"])))) ? emails : undefined
+  }
   if (key === "customerType") return knownEnumValue(ctx.enums.autoleap.customerType, clean)
   if (key === "communicationPreference") return knownEnumValue(ctx.enums.autoleap.communicationPreference, clean)
   return clean
