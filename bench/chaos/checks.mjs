@@ -136,8 +136,8 @@ const vinLookup = async (world, vin) => {
   return response.ok ? (await response.json()).data : null
 }
 
-/** Why a quarantine is not justified by its record, or null when it is. */
-const unjustified = async (world, sides, quarantined, q) => {
+/** Why a quarantine is not justified by its record, or null when it is. `userIds`: the records the shop made itself. */
+const unjustified = async (world, sides, quarantined, userIds, q) => {
   const record = sides[q.system][q.entity].get(q.source_id)
   if (record === undefined) return "the record is not in its system"
   switch (q.code) {
@@ -156,11 +156,13 @@ const unjustified = async (world, sides, quarantined, q) => {
       return decoded !== null && missing.every((f) => text(decoded[f]) !== null) ? "autoGMS's VIN lookup fills them" : null
     }
     case "ORPHAN_VEHICLE": {
-      const ownerId = record.customerId
-      const owner = sides[q.system].customers.get(String(ownerId))
+      const ownerId = String(record.customerId)
+      // The seed's own orphans point at customer ids the simulators may hand out later, to someone else entirely.
+      if (userIds[q.system].vehicles.has(q.source_id) && !userIds[q.system].customers.has(ownerId)) return null
+      const owner = sides[q.system].customers.get(ownerId)
       if (owner === undefined || SIDES[q.system].archived(owner, "customers")) return null
       const ownerQuarantine = quarantined.get(`${q.system}/customers/${ownerId}`)
-      if (ownerQuarantine !== undefined && (await unjustified(world, sides, quarantined, ownerQuarantine)) === null) return null
+      if (ownerQuarantine !== undefined && (await unjustified(world, sides, quarantined, userIds, ownerQuarantine)) === null) return null
       return `its customer ${ownerId} is there and was not held back for a reason of its own`
     }
     default:
@@ -261,7 +263,7 @@ export const checkWorld = async (world, userIds) => {
 
   let unjustifiedQuarantines = 0
   for (const q of state.quarantine) {
-    const why = await unjustified(world, sides, quarantined, q)
+    const why = await unjustified(world, sides, quarantined, userIds, q)
     if (why !== null) {
       unjustifiedQuarantines++
       note(`quarantine ${q.code} of ${q.system} ${q.entity} ${q.source_id} not justified: ${why}`)

@@ -27,7 +27,7 @@ const spoiledOf = (dataset) =>
  * Runs seed `seed` with `customers` customers a side. Resolves with its figures: kills survived, aborts, faults by
  * kind, the checks, the steps' histories and, when something failed, why and where its files were kept.
  */
-export const runSeed = async ({ root, dist, seed, customers, log }) => {
+export const runSeed = async ({ root, dist, seed, customers }) => {
   const started = performance.now()
   const rng = dist.makeRng(seed)
   // More hard cases and more overlap than a real shop, so every seed meets quarantines, warnings and matches.
@@ -82,7 +82,6 @@ export const runSeed = async ({ root, dist, seed, customers, log }) => {
   figures.seconds = Math.round((performance.now() - started) / 100) / 10
   figures.kept = figures.ok ? undefined : world.dir
   await world.close({ keep: !figures.ok })
-  log?.(figures)
   return figures
 }
 
