@@ -81,7 +81,8 @@ export const parseRateLimitHeaders = (headers: Readonly<Record<string, string>>)
  * 1.5 s a minute; against a time-scaled one (SHOPBRIDGE_RATE_WINDOW_MS) it would cost a third of every window.
  */
 export class ServerWindowGate implements Gate {
-  private known: { remaining: number; endsAt: number; headerResetAt: number } | undefined
+  /** `assumed`: a window we take to have begun after `headerResetAt`'s ended, of which no header has arrived yet. */
+  private known: { remaining: number; endsAt: number; headerResetAt: number; assumed: boolean } | undefined
   private serverLimit: number | undefined
   private inFlight = 0
   constructor(
@@ -99,7 +100,7 @@ export class ServerWindowGate implements Gate {
       this.known = undefined
       return undefined
     }
-    this.known = { remaining: this.serverLimit, endsAt: now + this.windowMs, headerResetAt: k.headerResetAt }
+    this.known = { remaining: this.serverLimit, endsAt: now + this.windowMs, headerResetAt: k.headerResetAt, assumed: true }
     return this.known
   }
 
@@ -130,11 +131,12 @@ export class ServerWindowGate implements Gate {
     const k = this.known
     if (k === undefined || h.resetAt > k.headerResetAt) {
       const endsAt = Math.min(h.resetAt + this.resetMarginMs, now + this.windowMs)
-      this.known = { remaining: response.status === 429 ? 0 : remaining, endsAt, headerResetAt: h.resetAt }
-    } else if (h.resetAt === k.headerResetAt) {
+      this.known = { remaining: response.status === 429 ? 0 : remaining, endsAt, headerResetAt: h.resetAt, assumed: false }
+    } else if (h.resetAt === k.headerResetAt && !k.assumed) {
       k.remaining = response.status === 429 ? 0 : Math.min(k.remaining, remaining)
     }
-    // An older window's answer arriving late says nothing about the current one.
+    // An older window's answer arriving late says nothing about the current one, nor about the one we assume began
+    // after it: a last answer of a window that ended before its whole-second reset must not empty the next.
   }
 }
 

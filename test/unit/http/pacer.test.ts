@@ -132,6 +132,21 @@ describe("the window's end, when RateLimit-Reset rounds it up to a whole second"
     })
   )
 
+  it.effect("a late answer from the window that ended does not empty the next one", () =>
+    Effect.gen(function* () {
+      const gate = new ServerWindowGate(500, 3_000)
+      const first = gate.commit(1_190)
+      const straggler = gate.commit(1_195)
+      first(1_210, ok(headers(1)))
+      // The window is over at 4,210; the next send starts the server's next window.
+      expect(gate.waitMs(4_300)).toBe(0)
+      gate.commit(4_300)
+      // Still before the reset the header named (5 s): the old window's last answer, which left it nothing.
+      straggler(4_400, ok(headers(0)))
+      expect(gate.waitMs(4_410)).toBe(0)
+    })
+  )
+
   it.effect("the header still wins when it says the window ends sooner", () =>
     Effect.gen(function* () {
       const gate = new ServerWindowGate(500, 60_000)
