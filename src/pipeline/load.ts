@@ -19,7 +19,7 @@ import { RunAborted } from "./errors.js"
 import { comparable, hashOf, lookupKeyOf, storedHash, type Direction, type IntendedWrite, type ModelRecord, type Reason } from "./plan.js"
 import { detailOf, plannedOf, type PlanDetail } from "./planStage.js"
 import { phaseOf, type StageServices } from "./stage.js"
-import type { Gateway, RetireOutcome, RetireRequest, Retirer, WriteOutcome, WriteRequest } from "./systems/gateway.js"
+import type { Gateway, RetireOutcome, RetireRequest, Retirer, WriteOutcome, WriteRequest } from "./gateway.js"
 
 type Writer = (requests: ReadonlyArray<WriteRequest<ModelRecord>>) => Effect.Effect<ReadonlyArray<WriteOutcome<ModelRecord>>, RunAborted>
 

@@ -15,7 +15,7 @@ import { planEntityStage } from "./planStage.js"
 import { reportFromStore, type ReportScope } from "./runReport.js"
 import { settleOpenWrites } from "./settle.js"
 import type { Snapshots, StageServices } from "./stage.js"
-import type { Gateway } from "./systems/gateway.js"
+import type { Gateway } from "./gateway.js"
 
 export interface MigrateOptions {
   readonly from: SystemName

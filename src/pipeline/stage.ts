@@ -10,7 +10,7 @@ import type { MappingContext } from "../mapping/index.js"
 import type { PairState } from "../state/index.js"
 import type { Direction } from "./plan.js"
 import type { ProgressService } from "./progress.js"
-import type { Gateway } from "./systems/gateway.js"
+import type { Gateway } from "./gateway.js"
 
 export interface StageServices {
   readonly gateways: Readonly<Record<SystemName, Gateway>>

@@ -4,17 +4,16 @@
  * (AutoLeap in bulk with read-back, autoGMS one record at a time).
  */
 import type { Effect, Option, Stream } from "effect"
-import type { Customer } from "../../domain/customer.js"
-import type { SystemName } from "../../domain/ids.js"
-import type { Sidecar } from "../../domain/sidecar.js"
-import type { Vehicle } from "../../domain/vehicle.js"
-import type { RequestCounts } from "../../http/counters.js"
-import type { Mapped } from "../../mapping/index.js"
-import type { RequestNeed } from "../../report/index.js"
-import type { VinLookup } from "../../mapping/index.js"
-import type { RunAborted } from "../errors.js"
-import type { RetireVerb } from "../deletes.js"
-import type { Entity, ModelRecord, Reason, TargetCapabilities } from "../plan.js"
+import type { Customer } from "../domain/customer.js"
+import type { SystemName } from "../domain/ids.js"
+import type { Sidecar } from "../domain/sidecar.js"
+import type { Vehicle } from "../domain/vehicle.js"
+import type { RequestCounts } from "../http/counters.js"
+import type { Mapped, VinLookup } from "../mapping/index.js"
+import type { RequestNeed } from "../report/index.js"
+import type { RunAborted } from "./errors.js"
+import type { RetireVerb } from "./deletes.js"
+import type { Entity, ModelRecord, Reason, TargetCapabilities } from "./plan.js"
 
 export interface WriteRequest<R extends ModelRecord> {
   readonly action: "create" | "update"

@@ -6,8 +6,8 @@
  * missed something (a server clock behind ours).
  */
 import { Chunk, Clock, Effect, Either, Stream } from "effect"
-import type { Customer } from "../../domain/customer.js"
-import type { Vehicle } from "../../domain/vehicle.js"
+import type { Customer } from "../domain/customer.js"
+import type { Vehicle } from "../domain/vehicle.js"
 import {
   autoleapCustomerToModel,
   autoleapVehicleToModel,
@@ -18,11 +18,11 @@ import {
   type Mapped,
   type MappingContext,
   type TagPalette
-} from "../../mapping/index.js"
-import type { AutoleapClientService, AutoleapWriteResult } from "../../sources/autoleap/client.js"
-import type { AutoleapWriteError } from "../../sources/autoleap/errors.js"
-import { abortFrom, RunAborted } from "../errors.js"
-import { isProductOf, type IntendedWrite, type ModelRecord } from "../plan.js"
+} from "../mapping/index.js"
+import type { AutoleapClientService, AutoleapWriteResult } from "../sources/autoleap/client.js"
+import type { AutoleapWriteError } from "../sources/autoleap/errors.js"
+import { abortFrom, RunAborted } from "../pipeline/errors.js"
+import { isProductOf, type IntendedWrite, type ModelRecord } from "../pipeline/plan.js"
 import {
   clientWorkload,
   type EntityGateway,
@@ -32,7 +32,7 @@ import {
   type Retirer,
   type WriteOutcome,
   type WriteRequest
-} from "./gateway.js"
+} from "../pipeline/gateway.js"
 
 /**
  * Read-back windows. The first starts just after the newest record the server showed us before the batch (by its own

@@ -4,8 +4,8 @@
  * is looked up (search by email / phone / name, vehicles by VIN / plate / owner) before the loader may send it again.
  */
 import { Effect, Either, Option, Stream } from "effect"
-import type { Customer } from "../../domain/customer.js"
-import type { Vehicle } from "../../domain/vehicle.js"
+import type { Customer } from "../domain/customer.js"
+import type { Vehicle } from "../domain/vehicle.js"
 import {
   autogmsCustomerToModel,
   autogmsVehicleToModel,
@@ -13,11 +13,11 @@ import {
   modelVehicleToAutogms,
   type Mapped,
   type MappingContext
-} from "../../mapping/index.js"
-import type { AutogmsClientService } from "../../sources/autogms/client.js"
-import type { AutogmsWriteError } from "../../sources/autogms/errors.js"
-import { abortFrom, type RunAborted } from "../errors.js"
-import { isProductOf, type ModelRecord } from "../plan.js"
+} from "../mapping/index.js"
+import type { AutogmsClientService } from "../sources/autogms/client.js"
+import type { AutogmsWriteError } from "../sources/autogms/errors.js"
+import { abortFrom, type RunAborted } from "../pipeline/errors.js"
+import { isProductOf, type ModelRecord } from "../pipeline/plan.js"
 import {
   clientWorkload,
   type EntityGateway,
@@ -26,7 +26,7 @@ import {
   type RetireRequest,
   type WriteOutcome,
   type WriteRequest
-} from "./gateway.js"
+} from "../pipeline/gateway.js"
 
 /** Requests in flight at once; the client's pacer keeps them inside the rate limit. */
 const CONCURRENCY = 8
