@@ -136,8 +136,8 @@ const vinLookup = async (world, vin) => {
   return response.ok ? (await response.json()).data : null
 }
 
-/** Why a quarantine is not justified by its record, or null when it is. `userIds`: the records the shop made itself. */
-const unjustified = async (world, sides, quarantined, userIds, q) => {
+/** Why a quarantine is not justified by its record, or null when it is. `seedIds`: the records the seed holds. */
+const unjustified = async (world, sides, quarantined, seedIds, q) => {
   const record = sides[q.system][q.entity].get(q.source_id)
   if (record === undefined) return "the record is not in its system"
   switch (q.code) {
@@ -158,11 +158,11 @@ const unjustified = async (world, sides, quarantined, userIds, q) => {
     case "ORPHAN_VEHICLE": {
       const ownerId = String(record.customerId)
       // The seed's own orphans point at customer ids the simulators may hand out later, to someone else entirely.
-      if (userIds[q.system].vehicles.has(q.source_id) && !userIds[q.system].customers.has(ownerId)) return null
+      if (seedIds[q.system].vehicles.has(q.source_id) && !seedIds[q.system].customers.has(ownerId)) return null
       const owner = sides[q.system].customers.get(ownerId)
       if (owner === undefined || SIDES[q.system].archived(owner, "customers")) return null
       const ownerQuarantine = quarantined.get(`${q.system}/customers/${ownerId}`)
-      if (ownerQuarantine !== undefined && (await unjustified(world, sides, quarantined, userIds, ownerQuarantine)) === null) return null
+      if (ownerQuarantine !== undefined && (await unjustified(world, sides, quarantined, seedIds, ownerQuarantine)) === null) return null
       return `its customer ${ownerId} is there and was not held back for a reason of its own`
     }
     default:
@@ -230,10 +230,11 @@ const readState = (path) => {
 }
 
 /**
- * Judges the world after the seed's last run. `userIds[system][entity]` holds the ids of every record the shop made
- * itself (the seed and the runner's creations). Returns counts per check and a few examples of each failure.
+ * Judges the world after the seed's last run. `seedIds[system][entity]` holds the ids of the seed's records, `userIds`
+ * those and the ones the runner created since: every record the shop made itself. Returns counts per check and a few
+ * examples of each failure.
  */
-export const checkWorld = async (world, userIds) => {
+export const checkWorld = async (world, { seedIds, userIds }) => {
   world.faultsOff()
   const sides = sidesOf(world)
   const state = readState(world.state)
@@ -263,7 +264,7 @@ export const checkWorld = async (world, userIds) => {
 
   let unjustifiedQuarantines = 0
   for (const q of state.quarantine) {
-    const why = await unjustified(world, sides, quarantined, userIds, q)
+    const why = await unjustified(world, sides, quarantined, seedIds, q)
     if (why !== null) {
       unjustifiedQuarantines++
       note(`quarantine ${q.code} of ${q.system} ${q.entity} ${q.source_id} not justified: ${why}`)

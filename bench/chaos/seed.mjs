@@ -76,7 +76,7 @@ export const runSeed = async ({ root, dist, seed, customers }) => {
   }
 
   figures.faults = world.injected()
-  figures.checks = failure === undefined ? await checkWorld(world, userIds) : undefined
+  figures.checks = failure === undefined ? await checkWorld(world, { seedIds: userIdsOf(dataset), userIds }) : undefined
   figures.ok = failure === undefined && passed(figures.checks)
   figures.failure = failure
   figures.seconds = Math.round((performance.now() - started) / 100) / 10
