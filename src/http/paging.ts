@@ -35,20 +35,34 @@ const timeOf = (value: string): number => {
 }
 
 /**
+ * How many of the latest ids a paged read remembers. A record comes twice only when records before it moved while we
+ * paged (it shifts back across a page boundary), so a repeat follows its first time within about as many records as
+ * moved; remembering every id of a 150,000-record read held ~15 MB for nothing. A repeat that slips past is harmless:
+ * the snapshot keeps one row per id.
+ */
+export const REMEMBERED_IDS = 10_000
+
+/**
  * Drops a record already emitted by this stream with the same or a newer updated timestamp; a newer version of a record
- * already seen is emitted again (it supersedes the earlier one). State lives per stream run.
+ * already seen is emitted again (it supersedes the earlier one). State lives per stream run, for the latest `remember` ids.
  */
 export const dedupByIdAndUpdated =
-  <A>(idOf: (a: A) => string, updatedOf: (a: A) => string) =>
+  <A>(idOf: (a: A) => string, updatedOf: (a: A) => string, remember: number = REMEMBERED_IDS) =>
   <E, R>(stream: Stream.Stream<A, E, R>): Stream.Stream<A, E, R> =>
     Stream.suspend(() => {
+      // A Map iterates in insertion order: its first key is the id seen longest ago.
       const seen = new Map<string, number>()
       return Stream.filter(stream, (a) => {
         const id = idOf(a)
         const updated = timeOf(updatedOf(a))
         const before = seen.get(id)
         if (before !== undefined && updated <= before) return false
+        seen.delete(id)
         seen.set(id, updated)
+        if (seen.size > remember) {
+          const oldest = seen.keys().next()
+          if (oldest.done !== true) seen.delete(oldest.value)
+        }
         return true
       })
     })
