@@ -133,6 +133,14 @@ export interface PlanScope {
   readonly target: TargetCapabilities
   /** Shared values of the source snapshot per key field (DUPLICATE_IN_SOURCE), from one grouped query each. */
   readonly shared: ReadonlyMap<SharedKeyField, ReadonlySet<string>>
+  /** Sync: where the holders of a value already in step are looked up (see `linkedKeeperOf`); a migration has none. */
+  readonly holders?: KeyHolders
+}
+
+/** Sync: each side's snapshots that may show who holds a natural key, newest first. */
+export interface KeyHolders {
+  readonly source: ReadonlyArray<number>
+  readonly target: ReadonlyArray<number>
 }
 
 const idOn = (link: { readonly autoleapId: string; readonly autogmsId: string }, system: "autoleap" | "autogms") =>
@@ -150,6 +158,30 @@ export const ownerOnTarget = (reader: StoreReader, runId: string, direction: Dir
   if (planned === undefined || planned.action === "quarantine" || planned.action === "skip" || planned.outcome === "rejected") return null
   return planned.outcomeTargetId ?? planned.targetId ?? `(new customer for ${ownerSourceId})`
 }
+
+/**
+ * Sync's keeper of a shared email, phone or VIN: the source record already carrying it across, by its link — the one
+ * whose counterpart on the target holds it, or whose link's base (what both sides last held) has it. A migration's
+ * keeper is the most recently updated holder, but an edit makes a non-keeper the most recent: sync keeps the keeper the
+ * target already has, else the target would refuse the value (autoGMS) or hold it twice (AutoLeap). `own` when the
+ * record itself carries it; undefined when no linked record does (a new shared value: the migration's rule decides).
+ * Unlinked target holders are left out: a new record is matched with them, not kept from them.
+ */
+export const linkedKeeperOf =
+  (reader: StoreReader, entity: Entity, direction: Direction, holders: KeyHolders, own: string) =>
+  (field: SharedKeyField, value: string): string | undefined => {
+    const holding = (snapshots: ReadonlyArray<number>) => snapshots.flatMap((id) => reader.snapshots.byKey(id, field, value).map((r) => r.sourceId))
+    const viaTarget = holding(holders.target).flatMap((targetId) => {
+      const link = reader.link(entity, direction.to, targetId)
+      return link === undefined ? [] : [idOn(link, direction.from)]
+    })
+    const viaSource = holding(holders.source).filter((sourceId) => {
+      const base = reader.link(entity, direction.from, sourceId)?.base as Readonly<Record<string, unknown>> | null | undefined
+      return base?.[field] === value
+    })
+    const keepers = [...viaTarget, ...viaSource]
+    return keepers.includes(own) ? own : keepers[0]
+  }
 
 /** The lookups of plan.ts over the state store, for one chunk (`claimed` holds what this chunk matched so far). */
 const lookupsOver = <R extends ModelRecord>(reader: StoreReader, scope: PlanScope, claimed: Set<string>): PlanLookups<R> => {
@@ -193,11 +225,17 @@ const decideChunk = (
   const { ctx } = services
   const { direction, entity, runId } = scope
   const claimed = new Set<string>()
-  const keeperOf = (field: SharedKeyField, value: string) =>
+  const inSnapshot = (field: SharedKeyField, value: string) =>
     scope.shared.get(field)?.has(value) === true ? reader.snapshots.keeperOf(scope.snapshots.source, field, value) : undefined
+  const { holders } = scope
+  // Sync: a value some linked record already carries across stays with it; otherwise the migration's rule.
+  const keeperOf = (own: string) =>
+    holders === undefined
+      ? inSnapshot
+      : (field: SharedKeyField, value: string) => linkedKeeperOf(reader, entity, direction, holders, own)(field, value) ?? inSnapshot(field, value)
   const resolveCustomerId = (owner: Vehicle["owner"]) => ownerOnTarget(reader, runId, direction, owner?.id ?? null)
   return chunk.map(({ mapped, hash, vinLookupTried }) => {
-    const source = withholdSharedKeys(mapped, keeperOf)
+    const source = withholdSharedKeys(mapped, keeperOf(mapped.record.source.id))
     const record = source.record
     const item =
       record.kind === "customer"
@@ -282,12 +320,16 @@ export const planScope = (
   direction: Direction,
   entity: Entity,
   snapshots: SnapshotPair,
-  moreTargets: ReadonlyArray<number> = []
+  moreTargets: ReadonlyArray<number> = [],
+  holders?: KeyHolders
 ) =>
   Effect.map(
     services.state.read("find shared keys", (reader) =>
       new Map(sharedKeyFields(entity === "customers" ? "customer" : "vehicle").map((field) => [field, reader.snapshots.sharedValues(snapshots.source, field)] as const))),
-    (shared): PlanScope => ({ runId, direction, entity, snapshots, moreTargets, target: services.gateways[direction.to].capabilities, shared })
+    (shared): PlanScope => ({
+      runId, direction, entity, snapshots, moreTargets, target: services.gateways[direction.to].capabilities, shared,
+      ...(holders === undefined ? {} : { holders })
+    })
   )
 
 /**

@@ -18,6 +18,7 @@ import {
   changedFields,
   validateCustomerFor,
   validateVehicleFor,
+  withholdSharedKeys,
   type ConflictPolicy,
   type Mapped,
   type Validation
@@ -30,7 +31,7 @@ import { extractEntity, snapshotStream } from "./extract.js"
 import { loadEntityStage } from "./load.js"
 import { mergeOwners, mergeRecords } from "./merge.js"
 import { asTargetWillHold, comparable, hashOf, lookupKeyOf, type Direction, type ModelRecord, type Reason } from "./plan.js"
-import { labelOf, ownerOnTarget, planRecords, planScope, type PlanDetail } from "./planStage.js"
+import { labelOf, linkedKeeperOf, ownerOnTarget, planRecords, planScope, type KeyHolders, type PlanDetail } from "./planStage.js"
 import { reportFromStore, type ReportScope } from "./runReport.js"
 import { settleOpenWrites } from "./settle.js"
 import { mappedOf } from "./snapshot.js"
@@ -159,11 +160,16 @@ interface UpdateInput {
   /** The record to write (the source's, or the merge's); its source ref stays the source's. */
   readonly record: ModelRecord
   readonly conflict?: { readonly fields: ReadonlyArray<string>; readonly resolution: string } | null
+  /** Where the holders of a shared email, phone or VIN are looked up (DUPLICATE_IN_SOURCE). */
+  readonly holders: KeyHolders
 }
 
 /** The plan row of an update of a linked record on the other side, or null when the other side already holds it. */
 const updateRow = (services: StageServices, reader: StoreReader, runId: string, input: UpdateInput): PlanItemInput | null => {
-  const { direction, entity, record, link } = input
+  const { direction, entity, link } = input
+  // A value another source record carries across is withheld, as the migration withheld it: the target holds it once.
+  const source = withholdSharedKeys({ ...input.source, record: input.record }, linkedKeeperOf(reader, entity, direction, input.holders, input.record.source.id))
+  const record = source.record
   const targetCaps = services.gateways[direction.to].capabilities
   const owner = record.kind === "vehicle" ? ownerOnTarget(reader, runId, direction, record.owner?.id ?? null) : undefined
   const planned = asTargetWillHold(record, targetCaps, input.current)
@@ -172,8 +178,8 @@ const updateRow = (services: StageServices, reader: StoreReader, runId: string, 
   const targetId = idOn(link, direction.to)
   const validation: Validation =
     record.kind === "customer"
-      ? validateCustomerFor(direction.to, { ...input.source, record } as Mapped<Customer>, services.ctx)
-      : validateVehicleFor(direction.to, { ...input.source, record } as Mapped<Vehicle>, services.ctx, {
+      ? validateCustomerFor(direction.to, source as Mapped<Customer>, services.ctx)
+      : validateVehicleFor(direction.to, source as Mapped<Vehicle>, services.ctx, {
           resolveCustomerId: (o) => ownerOnTarget(reader, runId, direction, o?.id ?? null)
         })
   const changes = [
@@ -185,7 +191,7 @@ const updateRow = (services: StageServices, reader: StoreReader, runId: string, 
   if (reason === null && changes.length === 0 && !conflictOpen) return null
   const detail: PlanDetail = {
     record,
-    sourceSidecar: input.source.sidecar,
+    sourceSidecar: source.sidecar,
     targetSidecar: input.targetSidecar,
     targetHash: input.currentHash,
     planned,
@@ -211,6 +217,20 @@ const updateRow = (services: StageServices, reader: StoreReader, runId: string, 
     detail
   }
 }
+
+/** Each side's changes, then its last full read: where sync finds who holds a natural key (for `linkedKeeperOf`). */
+const keyHoldersOf = (services: StageServices, direction: Direction, entity: Entity, changes: Changes) =>
+  Effect.map(
+    Effect.all([services.state.latestFullSnapshot(direction.from, entity), services.state.latestFullSnapshot(direction.to, entity)]),
+    ([sourceFull, targetFull]): KeyHolders => {
+      const side = (changed: number | undefined, full: Option.Option<{ readonly id: number }>) =>
+        [...new Set([...(changed === undefined ? [] : [changed]), ...Option.toArray(Option.map(full, (s) => s.id))])]
+      return { source: side(changes[direction.from][entity], sourceFull), target: side(changes[direction.to][entity], targetFull) }
+    }
+  )
+
+/** The same holders seen from the other direction. */
+const reversed = (holders: KeyHolders): KeyHolders => ({ source: holders.target, target: holders.source })
 
 const ECHO: Reason = { code: "ECHO", message: "Our own write read back: nothing to do." }
 
@@ -252,6 +272,7 @@ const classifyChunk = (
   direction: Direction,
   entity: Entity,
   changes: Changes,
+  holders: KeyHolders,
   chunk: ReadonlyArray<SnapshotRecord>
 ): Classified => {
   const out: Classified = { rows: [], seen: [], conflicts: [], unlinked: [] }
@@ -287,7 +308,7 @@ const classifyChunk = (
     const targetSidecar = otherRow === undefined ? sidecarOf(link, other) : mappedOf<ModelRecord>(otherRow).sidecar
     if (!otherChanged || base === null || otherRow === undefined) {
       const update = updateRow(services, reader, runId, {
-        direction, entity, source, sourceHash: row.hash, link, current, currentHash: otherRow?.hash ?? sideOf(link, other).seen, targetSidecar, record: source.record
+        direction, entity, source, sourceHash: row.hash, link, current, currentHash: otherRow?.hash ?? sideOf(link, other).seen, targetSidecar, record: source.record, holders
       })
       // Nothing to write: the other side already holds it. Remember this version as seen.
       if (update === null) out.seen.push({ entity, autoleapId: link.autoleapId, autogmsId: link.autogmsId, [direction.from]: { seen: row.hash } })
@@ -323,7 +344,7 @@ const classifyChunk = (
     const conflict = merged.conflicts.length === 0 ? null : { fields, resolution: open ? "awaiting review" : `${resolution} kept` }
     const toOther = updateRow(services, reader, runId, {
       direction, entity, source, sourceHash: row.hash, link, current: theirs, currentHash: otherRow.hash, targetSidecar,
-      record: mergedAs(mine, direction.to === "autoleap" ? merged.autoleap : merged.autogms, owners), conflict
+      record: mergedAs(mine, direction.to === "autoleap" ? merged.autoleap : merged.autogms, owners), conflict, holders
     })
     if (toOther !== null) out.rows.push(toOther)
     if (writesBothWays) {
@@ -331,7 +352,7 @@ const classifyChunk = (
       const toMine = updateRow(services, reader, runId, {
         direction: back, entity, source: mappedOf<ModelRecord>(otherRow), sourceHash: otherRow.hash, link, current: mine, currentHash: row.hash,
         targetSidecar: source.sidecar,
-        record: mergedAs(theirs, back.to === "autoleap" ? merged.autoleap : merged.autogms, owners), conflict
+        record: mergedAs(theirs, back.to === "autoleap" ? merged.autoleap : merged.autogms, owners), conflict, holders: reversed(holders)
       })
       if (toMine !== null) out.rows.push(toMine)
     }
@@ -352,6 +373,7 @@ const planResolutions = (services: StageServices, runId: string, options: SyncOp
       const take: SystemName = conflict.resolution === "autogms" ? "autogms" : "autoleap"
       const direction: Direction = { from: take, to: otherSystem(take) }
       if (!options.directions.some((d) => d.from === direction.from)) continue
+      const holders = yield* keyHoldersOf(services, direction, entity, changes)
       const row = yield* state.read("plan a settled conflict", (reader) => {
         const takeId = take === "autoleap" ? conflict.autoleapId : conflict.autogmsId
         const link = reader.link(entity, take, takeId)
@@ -373,7 +395,8 @@ const planResolutions = (services: StageServices, runId: string, options: SyncOp
           currentHash: fresh?.hash ?? sideOf(link, direction.to).seen,
           targetSidecar: fresh === undefined ? sidecarOf(link, direction.to) : mappedOf<ModelRecord>(fresh).sidecar,
           record: picked as unknown as ModelRecord,
-          conflict: { fields: conflict.fields, resolution: `${take} kept (settled by a person)` }
+          conflict: { fields: conflict.fields, resolution: `${take} kept (settled by a person)` },
+          holders
         })
       })
       if (row !== null) yield* state.recordPlan(runId, [row])
@@ -393,7 +416,8 @@ const planDirection = (services: StageServices, runId: string, options: SyncOpti
     const targetChanges = changes[direction.to][entity]
     const targets = [...(targetChanges === undefined ? [] : [targetChanges]), ...Option.toArray(Option.map(lastFull, (s) => s.id))]
     const [first, ...more] = targets
-    const scope = first === undefined ? undefined : yield* planScope(services, runId, direction, entity, { source: sourceSnapshot, target: first }, more)
+    const holders = yield* keyHoldersOf(services, direction, entity, changes)
+    const scope = first === undefined ? undefined : yield* planScope(services, runId, direction, entity, { source: sourceSnapshot, target: first }, more, holders)
     let after = 0
     for (;;) {
       const chunk = yield* state.read("read changes", (reader) => reader.snapshots.chunk(sourceSnapshot, after, CHUNK))
@@ -402,7 +426,7 @@ const planDirection = (services: StageServices, runId: string, options: SyncOpti
       // Planned already in this run: carried out, the merge's second write kept for a resume, or merged from the other side.
       const open = yield* state.read("read planned rows", (reader) => chunk.filter((r) => reader.plan.bySource(runId, direction.from, entity, r.sourceId) === undefined))
       const classified = yield* state.read("compare changes with links", (reader) =>
-        classifyChunk(services, reader, runId, options, direction, entity, changes, open))
+        classifyChunk(services, reader, runId, options, direction, entity, changes, holders, open))
       yield* state.recordPlan(runId, classified.rows)
       if (!options.dryRun && (classified.seen.length > 0 || classified.conflicts.length > 0)) {
         yield* state.settleBatch({ runId, links: classified.seen, conflicts: classified.conflicts })
