@@ -2,7 +2,6 @@
 // the same customer in both, and add new customers with a vehicle. Made through the simulators' own "user" hooks (no
 // API validation, stamped like any change), never on a record the seed spoiled on purpose, so each stays as valid as it was.
 import Database from "better-sqlite3"
-import { keysOf } from "./checks.mjs"
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -18,25 +17,6 @@ const linkedPairs = (statePath) => {
   } finally {
     db.close()
   }
-}
-
-/**
- * Records sharing an email, phone or VIN with another record of their side, and their copies on the other side. Left
- * alone: a sync that updates one of them sends the shared value the migration withheld (DUPLICATE_IN_SOURCE), which the
- * target refuses or holds twice — a gap of sync reported with this suite, not what the suite is here to find again.
- */
-const sharingKeys = (sides, pairs) => {
-  const ids = new Set()
-  for (const [system, entity, records, idField] of sides) {
-    const holders = new Map()
-    for (const r of records) for (const key of keysOf(system, entity, r)) holders.set(key, [...(holders.get(key) ?? []), r[idField]])
-    for (const group of holders.values()) if (group.length > 1) for (const id of group) ids.add(id)
-  }
-  for (const p of pairs) {
-    if (ids.has(p.autoleapId)) ids.add(p.autogmsId)
-    if (ids.has(p.autogmsId)) ids.add(p.autoleapId)
-  }
-  return ids
 }
 
 /** A new person and car, unique across the dataset: their keys live in ranges the generator never reaches. */
@@ -138,16 +118,7 @@ export const editBothSides = async ({ world, dist, rng, spoiled, counter, round,
     gCustomers: gms.customers.filter((c) => c.garageId === garageId),
     gVehicles: gms.vehicles.filter((v) => v.garageId === garageId)
   }
-  const shared = sharingKeys(
-    [
-      ["autoleap", "customers", mine.alCustomers, "customerId"],
-      ["autoleap", "vehicles", mine.alVehicles, "vehicleId"],
-      ["autogms", "customers", mine.gCustomers, "id"],
-      ["autogms", "vehicles", mine.gVehicles, "id"]
-    ],
-    pairs
-  )
-  const skip = new Set([...spoiled, ...shared])
+  const skip = new Set(spoiled)
   const alCustomers = editable(mine.alCustomers, "customerId", skip, "customerStatus")
   const alVehicles = editable(mine.alVehicles, "vehicleId", skip, "vehicleStatus")
   const gCustomers = editable(mine.gCustomers, "id", skip)
