@@ -18,9 +18,15 @@ const userIdsOf = (dataset) => ({
   autogms: { customers: new Set(dataset.autogms.customers.map((c) => c.id)), vehicles: new Set(dataset.autogms.vehicles.map((v) => v.id)) }
 })
 
+/** Cases an edit leaves as they were: a copied email or VIN stays shared (edits never touch either), so they are edited too. */
+const editableCases = new Set(["duplicate-email", "duplicate-vin"])
+
 const spoiledOf = (dataset) =>
   new Set(
-    [dataset.injected.autoleap, dataset.injected.autogms].flatMap((side) => [...side.customers, ...side.vehicles].map((r) => r.id))
+    [dataset.injected.autoleap, dataset.injected.autogms]
+      .flatMap((side) => [...side.customers, ...side.vehicles])
+      .filter((r) => !editableCases.has(r.case))
+      .map((r) => r.id)
   )
 
 /**
