@@ -20,7 +20,7 @@ import {
   type TagPalette
 } from "../mapping/index.js"
 import type { AutoleapClientService, AutoleapWriteResult } from "../sources/autoleap/client.js"
-import type { AutoleapWriteError } from "../sources/autoleap/errors.js"
+import type { AutoleapError, AutoleapWriteError } from "../sources/autoleap/errors.js"
 import { abortFrom, RunAborted } from "../pipeline/errors.js"
 import { isProductOf, type IntendedWrite, type ModelRecord } from "../pipeline/plan.js"
 import {
@@ -131,26 +131,24 @@ export const autoleapGateway = (client: AutoleapClientService, baseCtx: MappingC
     palette.set(learnTagColors(palette.get(), tags.filter((t): t is { name: string; color?: string | null } => typeof t.name === "string")))
   }
 
-  const readCustomers = (since?: Date, overlapMs?: number): Stream.Stream<Mapped<Customer>, RunAborted> =>
-    client.customers(since === undefined ? {} : { updatedSince: since, overlapMs }).pipe(
+  /** A read mapped to the model, learning tag colours and the newest updatedDate on the way. */
+  const mapRead = <W extends { readonly tags?: Parameters<typeof learn>[0] }, R extends ModelRecord>(
+    entity: keyof typeof newest,
+    wire: Stream.Stream<W, AutoleapError>,
+    toModel: (w: W, context: ReturnType<typeof ctx>) => Mapped<R>
+  ): Stream.Stream<Mapped<R>, RunAborted> =>
+    wire.pipe(
       Stream.mapError(abort),
-      Stream.map((c) => {
-        learn(c.tags)
-        const mapped = autoleapCustomerToModel(c, ctx())
-        noteNewest("customers")(mapped.record)
+      Stream.map((w) => {
+        learn(w.tags)
+        const mapped = toModel(w, ctx())
+        noteNewest(entity)(mapped.record)
         return mapped
       })
     )
-  const readVehicles = (since?: Date, overlapMs?: number): Stream.Stream<Mapped<Vehicle>, RunAborted> =>
-    client.vehicles(since === undefined ? {} : { updatedSince: since, overlapMs }).pipe(
-      Stream.mapError(abort),
-      Stream.map((v) => {
-        learn(v.tags)
-        const mapped = autoleapVehicleToModel(v, ctx())
-        noteNewest("vehicles")(mapped.record)
-        return mapped
-      })
-    )
+  const changedSince = (since?: Date, overlapMs?: number) => (since === undefined ? {} : { updatedSince: since, overlapMs })
+  const readCustomers = (since?: Date, overlapMs?: number) => mapRead("customers", client.customers(changedSince(since, overlapMs)), autoleapCustomerToModel)
+  const readVehicles = (since?: Date, overlapMs?: number) => mapRead("vehicles", client.vehicles(changedSince(since, overlapMs)), autoleapVehicleToModel)
   /** Newest updatedDate seen per entity, in ms: records written after it are newer (the server's clock only moves on). */
   const newest = { customers: Number.NEGATIVE_INFINITY, vehicles: Number.NEGATIVE_INFINITY }
   const noteNewest = (entity: keyof typeof newest) => (record: ModelRecord) => {
