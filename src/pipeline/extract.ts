@@ -1,6 +1,6 @@
 /**
- * Extract: one system's records of one entity, page by page into a snapshot in the state store. Memory is one page:
- * each is mapped to the model and written in one transaction as it arrives.
+ * Extract: one system's records of one entity into a snapshot in the state store, mapped to the model as they arrive
+ * and written a thousand at a time. Memory is that group: ~1.5 MB.
  */
 import { Chunk, Effect, Stream } from "effect"
 import type { Entity } from "../domain/entity.js"
@@ -11,8 +11,12 @@ import { toSnapshotRecord } from "./snapshot.js"
 import type { Snapshots, StageServices } from "./stage.js"
 import type { RunAborted } from "./errors.js"
 
-/** Records per transaction: a list page of either API is at most 100. */
-const PAGE = 100
+/**
+ * Records per transaction. Each record touches a leaf of every natural-key index at random, and a commit writes each
+ * touched page once: ten API pages per commit instead of one cut extract's commit time ~3× (4.1 → 1.1 s for 100,000
+ * records, test/bench/stages.bench.ts). Nothing is lost by committing less often: a resumed run reads its snapshot again.
+ */
+const RECORDS_PER_TRANSACTION = 1000
 
 /** Streams `records` into a fresh snapshot of (run, system, entity); returns its id. */
 export const snapshotStream = (
@@ -29,7 +33,7 @@ export const snapshotStream = (
     const snapshotId = yield* state.beginSnapshot(runId, system, entity, full)
     yield* progress.start(what, 0)
     yield* records.pipe(
-      Stream.grouped(PAGE),
+      Stream.grouped(RECORDS_PER_TRANSACTION),
       Stream.runForEach((page) =>
         Effect.zipRight(state.appendSnapshot(snapshotId, Chunk.toReadonlyArray(page).map(toSnapshotRecord)), progress.advance(what, page.length))
       )

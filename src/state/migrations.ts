@@ -276,6 +276,16 @@ export const migrations: ReadonlyArray<Migration> = [
     sql: `
       CREATE INDEX plan_items_by_run ON plan_items (run_id, entity, id);
     `
+  },
+  {
+    version: 5,
+    description: "snapshot records indexed in read order",
+    // The plan stage pages through a snapshot by position (rowid). Without an index whose entries run in rowid order
+    // within a snapshot, SQLite took every record of the snapshot through another index and sorted them, for every
+    // chunk: quadratic in the snapshot's size (20,000 records: 717 ms; with this index 73 ms).
+    sql: `
+      CREATE INDEX snapshot_records_in_order ON snapshot_records (snapshot_id);
+    `
   }
 ]
 

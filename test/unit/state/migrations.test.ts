@@ -57,6 +57,18 @@ describe("schema migrations", () => {
     db.close()
   })
 
+  it("a snapshot is paged by position through an index in that order, never sorted per chunk", () => {
+    const db = new Database(":memory:")
+    migrate(db)
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT rowid, mapped FROM snapshot_records WHERE snapshot_id = ? AND rowid > ? ORDER BY rowid LIMIT ?")
+      .all(1, 0, 500) as ReadonlyArray<{ detail: string }>
+    const steps = plan.map((step) => step.detail).join("\n")
+    expect(steps).toContain("snapshot_records_in_order (snapshot_id=? AND rowid>?)")
+    expect(steps).not.toContain("TEMP B-TREE")
+    db.close()
+  })
+
   it.effect("a file from a newer shopbridge is refused with a message naming both versions", () =>
     Effect.gen(function* () {
       const path = join(dir, "newer.db")
