@@ -40,8 +40,11 @@ const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<
 
 const viewTable = (view: TableView): string => table(view.header, view.rows.map((r) => r.map(cell)), view.numericFrom)
 
-/** report.md: every quarantined record, warning, conflict and drifted record; per action kind, the sample's rows. */
-export const renderMarkdown = (report: RunReport, samples: ReadonlyArray<ActionSample>, options: RenderOptions = {}): string => {
+/**
+ * report.md, line by line: every quarantined record, warning, conflict and drifted record; per action kind, the sample's
+ * rows. `writeRunReport` writes the lines without joining them into one string.
+ */
+export const markdownLines = (report: RunReport, samples: ReadonlyArray<ActionSample>, options: RenderOptions = {}): ReadonlyArray<string> => {
   const countColumns = countColumnsOf(report)
   const out: Array<string> = []
   const title = report.dryRun ? "Dry run report" : report.command === "sync" ? "Sync report" : "Migration report"
@@ -178,5 +181,8 @@ export const renderMarkdown = (report: RunReport, samples: ReadonlyArray<ActionS
     if (section.more !== null) out.push(section.more, "")
   }
   if (changes.unchanged > 0) out.push(unchangedLine(changes.unchanged), "")
-  return out.join("\n")
+  return out
 }
+
+export const renderMarkdown = (report: RunReport, samples: ReadonlyArray<ActionSample>, options: RenderOptions = {}): string =>
+  markdownLines(report, samples, options).join("\n")

@@ -1,5 +1,5 @@
 import type { ActionSample } from "./actions.js"
-import { actionLabel, entityLabel, formatChange, formatCount, formatMinutes, systemLabel } from "./format.js"
+import { actionLabel, compareIds, compareLabels, entityLabel, formatChange, formatCount, formatMinutes, systemLabel } from "./format.js"
 import { describeReason } from "./reasons.js"
 import {
   counterOfAction,
@@ -257,7 +257,7 @@ export interface RecordTable {
 }
 
 const byRecord = (a: ActionRecord, b: ActionRecord): number =>
-  a.label.localeCompare(b.label, "en", { numeric: true, sensitivity: "base" }) || a.sourceId.localeCompare(b.sourceId, "en", { numeric: true })
+  compareLabels(a.label, b.label) || compareIds(a.sourceId, b.sourceId)
 
 /**
  * The sampled actions regrouped for reading: one table per direction and entity (in the report's order), within it one

@@ -3,9 +3,9 @@ import * as path from "node:path"
 import { Data, Effect } from "effect"
 import type { RunActions } from "./actions.js"
 import { actionsCsvLines } from "./csv.js"
-import { renderHtml } from "./html.js"
+import { renderHtmlParts } from "./html.js"
 import { decodeRunReport, renderJson, type ReportDecodeError } from "./json.js"
-import { renderMarkdown } from "./markdown.js"
+import { markdownLines } from "./markdown.js"
 import type { ActionRecord, RunReport } from "./model.js"
 import type { RenderOptions } from "./summary.js"
 
@@ -62,20 +62,15 @@ const writeAtomically = (target: string, fill: (fd: number) => void): Effect.Eff
 const writeText = (target: string, text: string): Effect.Effect<string, ReportWriteError> =>
   writeAtomically(target, (fd) => writeAll(fd, Buffer.from(text, "utf8")))
 
-/** About what one `write` call moves efficiently; the file never sits in memory whole. */
+/** About what one `write` call moves efficiently; a file never sits in memory whole. */
 export const csvChunkBytes = 64 * 1024
 
 /**
- * Writes actions.csv row by row: lines are gathered into chunks of about `chunkBytes` and each chunk is written before
- * the next row is asked for, so memory stays bounded whatever the number of rows.
+ * Writes `pieces` in order, gathered into chunks of about `chunkBytes`; each chunk is written before the next piece is
+ * asked for, so memory stays bounded whatever the file's size.
  */
-export const writeActionsCsv = (
-  file: string,
-  rows: Iterable<ActionRecord>,
-  options: { readonly chunkBytes?: number } = {}
-): Effect.Effect<string, ReportWriteError> => {
-  const chunkBytes = options.chunkBytes ?? csvChunkBytes
-  return writeAtomically(file, (fd) => {
+const writeInChunks = (file: string, pieces: Iterable<string>, chunkBytes: number = csvChunkBytes): Effect.Effect<string, ReportWriteError> =>
+  writeAtomically(file, (fd) => {
     let pending: Array<string> = []
     let pendingBytes = 0
     const flush = (): void => {
@@ -83,13 +78,27 @@ export const writeActionsCsv = (
       pending = []
       pendingBytes = 0
     }
-    for (const line of actionsCsvLines(rows)) {
-      pending.push(line)
-      pendingBytes += Buffer.byteLength(line, "utf8")
+    for (const piece of pieces) {
+      pending.push(piece)
+      pendingBytes += Buffer.byteLength(piece, "utf8")
       if (pendingBytes >= chunkBytes) flush()
     }
     if (pending.length > 0) flush()
   })
+
+/** Writes actions.csv row by row. */
+export const writeActionsCsv = (
+  file: string,
+  rows: Iterable<ActionRecord>,
+  options: { readonly chunkBytes?: number } = {}
+): Effect.Effect<string, ReportWriteError> => writeInChunks(file, actionsCsvLines(rows), options.chunkBytes)
+
+function* joinedLines(lines: Iterable<string>): Generator<string> {
+  let first = true
+  for (const line of lines) {
+    yield first ? line : `\n${line}`
+    first = false
+  }
 }
 
 const mkdir = (dir: string): Effect.Effect<void, ReportWriteError> =>
@@ -113,8 +122,8 @@ export const writeRunReport = (
     const file = (name: string): string => path.join(dir, name)
     return [
       yield* writeText(file(reportFileNames.json), renderJson(report)),
-      yield* writeText(file(reportFileNames.markdown), renderMarkdown(report, actions.samples, options)),
-      yield* writeText(file(reportFileNames.html), renderHtml(report, actions.samples, options)),
+      yield* writeInChunks(file(reportFileNames.markdown), joinedLines(markdownLines(report, actions.samples, options))),
+      yield* writeInChunks(file(reportFileNames.html), renderHtmlParts(report, actions.samples, options)),
       yield* writeActionsCsv(file(reportFileNames.csv), actions.each())
     ]
   })
