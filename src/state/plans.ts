@@ -78,11 +78,11 @@ export interface PlanKindCount {
 }
 
 export const plansTable = (db: Database.Database) => {
-  const upsert = db.prepare(
+  // Positional parameters, as for snapshot records: one row per source record of a run.
+  const upsert = db.prepare<[string, System, System, Entity, string, PlanAction, number, string | null, string | null, string, string, string, string, string | null, string, PlanDrift | null]>(
     `INSERT INTO plan_items (run_id, from_system, to_system, entity, source_id, action, writes, target_id, owner_source_id,
        source_hash, hash, lookup_key, label, reason_code, detail, drift)
-     VALUES (@runId, @from, @to, @entity, @sourceId, @action, @writes, @targetId, @ownerSourceId, @sourceHash, @hash,
-       @lookupKey, @label, @reasonCode, @detail, @drift)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (run_id, from_system, entity, source_id) DO UPDATE SET action = excluded.action, writes = excluded.writes,
        target_id = excluded.target_id, owner_source_id = excluded.owner_source_id, source_hash = excluded.source_hash,
        hash = excluded.hash, lookup_key = excluded.lookup_key, label = excluded.label, reason_code = excluded.reason_code,
@@ -188,11 +188,8 @@ export const plansTable = (db: Database.Database) => {
     /** Inserts the rows; a row already planned for the same record (a re-plan) is replaced and its outcome cleared. */
     insert: (runId: string, items: ReadonlyArray<PlanItemInput>): void => {
       for (const i of items) {
-        upsert.run({
-          runId, from: i.from, to: i.to, entity: i.entity, sourceId: i.sourceId, action: i.action, writes: i.writes ? 1 : 0,
-          targetId: i.targetId, ownerSourceId: i.ownerSourceId, sourceHash: i.sourceHash, hash: i.hash, lookupKey: i.lookupKey,
-          label: i.label, reasonCode: i.reasonCode, detail: JSON.stringify(i.detail), drift: i.drift ?? null
-        })
+        upsert.run(runId, i.from, i.to, i.entity, i.sourceId, i.action, i.writes ? 1 : 0, i.targetId, i.ownerSourceId, i.sourceHash, i.hash,
+          i.lookupKey, i.label, i.reasonCode, JSON.stringify(i.detail), i.drift ?? null)
       }
     },
     /** A resumed run plans again what it has not carried out; what it did before the stop stays as it was. */

@@ -61,9 +61,10 @@ export const snapshotsTable = (db: Database.Database) => {
     `SELECT * FROM snapshots WHERE pair_id = ? AND run_id = ? AND system = ? AND entity = ?`
   )
   // A record read twice (updated while we paged) keeps its first position and its newest content.
-  const upsert = db.prepare(
+  // Positional parameters: binding by name looks each one up, a cost paid 250,000 times a run.
+  const upsert = db.prepare<[number, string, string, number | null, string | null, string | null, string | null, string | null, string | null, string, string]>(
     `INSERT INTO snapshot_records (snapshot_id, source_id, updated_at, updated_ms, email, phone, vin, plate, name_key, hash, mapped)
-     VALUES (@snapshotId, @sourceId, @updatedAt, @updatedMs, @email, @phone, @vin, @plate, @nameKey, @hash, @mapped)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (snapshot_id, source_id) DO UPDATE SET updated_at = excluded.updated_at, updated_ms = excluded.updated_ms,
        email = excluded.email, phone = excluded.phone, vin = excluded.vin, plate = excluded.plate, name_key = excluded.name_key,
        hash = excluded.hash, mapped = excluded.mapped`
@@ -136,19 +137,8 @@ export const snapshotsTable = (db: Database.Database) => {
     append: (snapshotId: number, records: ReadonlyArray<SnapshotRecordInput>): void => {
       for (const r of records) {
         const ms = Date.parse(r.updatedAt)
-        upsert.run({
-          snapshotId,
-          sourceId: r.sourceId,
-          updatedAt: r.updatedAt,
-          updatedMs: Number.isNaN(ms) ? null : ms,
-          email: r.keys.email,
-          phone: r.keys.phone,
-          vin: r.keys.vin,
-          plate: r.keys.plate,
-          nameKey: r.keys.nameKey,
-          hash: r.hash,
-          mapped: JSON.stringify(r.mapped)
-        })
+        const { keys } = r
+        upsert.run(snapshotId, r.sourceId, r.updatedAt, Number.isNaN(ms) ? null : ms, keys.email, keys.phone, keys.vin, keys.plate, keys.nameKey, r.hash, JSON.stringify(r.mapped))
       }
     },
     complete: (snapshotId: number): void => void complete.run(snapshotId),
