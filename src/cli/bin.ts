@@ -1,11 +1,14 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --optimize-for-size --max-semi-space-size=2
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --optimize-for-size --max-semi-space-size=2 --liftoff-only
 // The flags above (applied when the command is run as `npx shopbridge` or `./dist/cli/bin.js`): what a run keeps alive is
 // small (a page, a chunk of the plan), but V8 by default lets garbage grow the heap to hundreds of MB before it collects.
 // Collecting young objects often and growing the old space sparingly keeps a 250,000-record run under 200 MB of RSS,
 // for a few percent of CPU. The fixed mmap threshold has glibc give SQLite's large buffers (sorts, the report's
 // queries) back to the system when freed; by default it raises the threshold after the first such free and keeps them
 // in the heap (with the paged reads' bounded memory, the autoGMS → AutoLeap run at 250,000 records went from 192 to
-// 176 MiB). `node dist/cli/bin.js` bypasses all of this (same results, more memory).
+// 176 MiB). --liftoff-only: undici parses HTTP with llhttp compiled to WebAssembly, and V8 recompiled its hot functions
+// with TurboFan in the background as the first pages arrived, ~30 MB for a fraction of a second: the peak of every
+// 10,000-record run. Its baseline code parses as fast for us (no measurable CPU difference). `node dist/cli/bin.js`
+// bypasses all of this (same results, more memory).
 import { ValidationError } from "@effect/cli"
 // The modules themselves, not the package index: the index loads every Node platform module (HTTP server, sockets,
 // workers, undici client), ~30 MB of RSS that a CLI run never uses.
