@@ -81,11 +81,9 @@ export interface PairState {
   /** Ledger rows still open (pending, sent, unknown), oldest first: settle them by lookup before any retry. */
   readonly unsettledWrites: (runId?: string) => Effect.Effect<ReadonlyArray<LedgerEntry>, StateError>
   readonly ledgerBatch: (batchId: string) => Effect.Effect<ReadonlyArray<LedgerEntry>, StateError>
-  readonly ledgerOfRun: (runId: string) => Effect.Effect<ReadonlyArray<LedgerEntry>, StateError>
 
   // quarantine
   readonly quarantine: (records: ReadonlyArray<QuarantineInput>, runId?: string) => Effect.Effect<void, StateError>
-  readonly clearQuarantine: (keys: ReadonlyArray<RecordKey>) => Effect.Effect<number, StateError>
   /** All quarantined records of the pair, or those last seen by one run. */
   readonly quarantined: (runId?: string) => Effect.Effect<ReadonlyArray<QuarantineEntry>, StateError>
 
@@ -372,11 +370,9 @@ const buildService = (db: Database.Database, path: string, options: OpenOptions)
       ,
       unsettledWrites: (runId) => attempt("read open ledger rows", () => ledgerT.open(pairId, runId)),
       ledgerBatch: (batchId) => attempt("read ledger batch", () => ledgerT.batch(pairId, batchId)),
-      ledgerOfRun: (runId) => attempt("read ledger", () => ledgerT.run(pairId, runId)),
 
       quarantine: (records, runId) =>
         Effect.flatMap(isoNow, (now) => write("quarantine", () => quarantineT.record(pairId, runId ?? null, records, now))),
-      clearQuarantine: (keys) => write("clear quarantine", () => quarantineT.clear(pairId, keys)),
       quarantined: (runId) => attempt("read quarantine", () => quarantineT.list(pairId, runId)),
 
       recordConflicts: (conflicts, runId) =>

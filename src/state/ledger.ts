@@ -50,7 +50,6 @@ export const ledgerTable = (db: Database.Database) => {
   )
   const byId = db.prepare<[number], LedgerRow>(`SELECT * FROM ledger WHERE id = ?`)
   const byBatch = db.prepare<[number, string], LedgerRow>(`SELECT * FROM ledger WHERE pair_id = ? AND batch_id = ? ORDER BY id`)
-  const byRun = db.prepare<[number, string], LedgerRow>(`SELECT * FROM ledger WHERE pair_id = ? AND run_id = ? ORDER BY id`)
   const markSent = db.prepare<[string, number, string]>(
     `UPDATE ledger SET status = 'sent', updated_at = ? WHERE pair_id = ? AND batch_id = ? AND status = 'pending'`
   )
@@ -102,7 +101,6 @@ export const ledgerTable = (db: Database.Database) => {
       return row === undefined ? undefined : toEntry(row)
     },
     batch: (pairId: number, batchId: string): ReadonlyArray<LedgerEntry> => byBatch.all(pairId, batchId).map(toEntry),
-    run: (pairId: number, runId: string): ReadonlyArray<LedgerEntry> => byRun.all(pairId, runId).map(toEntry),
     open: (pairId: number, runId: string | undefined): ReadonlyArray<LedgerEntry> =>
       (runId === undefined ? open.all(pairId) : openForRun.all(pairId, runId)).map(toEntry)
   }
