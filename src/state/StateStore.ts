@@ -100,7 +100,7 @@ export interface PairState {
   readonly beginSnapshot: (runId: string, system: System, entity: Entity, full?: boolean) => Effect.Effect<number, StateError>
   /** The newest complete full read of a system's entity (a migration's, or a reconciling sync's). */
   readonly latestFullSnapshot: (system: System, entity: Entity) => Effect.Effect<Option.Option<SnapshotInfo>, StateError>
-  /** One page of records, in one transaction. */
+  /** A group of records (extract sends a thousand), in one transaction. */
   readonly appendSnapshot: (snapshotId: number, records: ReadonlyArray<SnapshotRecordInput>) => Effect.Effect<void, StateError>
   readonly completeSnapshot: (snapshotId: number) => Effect.Effect<void, StateError>
   readonly snapshotOf: (runId: string, system: System, entity: Entity) => Effect.Effect<Option.Option<SnapshotInfo>, StateError>
