@@ -18,7 +18,6 @@ export {
   writeActionsCsv,
   readRunReport,
   reportFileNames,
-  csvChunkBytes,
   ReportWriteError,
   ReportReadError
 } from "./write.js"

@@ -63,13 +63,13 @@ const writeText = (target: string, text: string): Effect.Effect<string, ReportWr
   writeAtomically(target, (fd) => writeAll(fd, Buffer.from(text, "utf8")))
 
 /** About what one `write` call moves efficiently; a file never sits in memory whole. */
-export const csvChunkBytes = 64 * 1024
+const CHUNK_BYTES = 64 * 1024
 
 /**
  * Writes `pieces` in order, gathered into chunks of about `chunkBytes`; each chunk is written before the next piece is
  * asked for, so memory stays bounded whatever the file's size.
  */
-const writeInChunks = (file: string, pieces: Iterable<string>, chunkBytes: number = csvChunkBytes): Effect.Effect<string, ReportWriteError> =>
+const writeInChunks = (file: string, pieces: Iterable<string>, chunkBytes: number = CHUNK_BYTES): Effect.Effect<string, ReportWriteError> =>
   writeAtomically(file, (fd) => {
     let pending: Array<string> = []
     let pendingBytes = 0
