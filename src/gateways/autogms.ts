@@ -14,8 +14,8 @@ import {
   type Mapped,
   type MappingContext
 } from "../mapping/index.js"
-import type { AutogmsClientService } from "../sources/autogms/client.js"
-import type { AutogmsWriteError } from "../sources/autogms/errors.js"
+import type { AutogmsClientService, AutogmsListOptions } from "../sources/autogms/client.js"
+import type { AutogmsError, AutogmsWriteError } from "../sources/autogms/errors.js"
 import { abortFrom, type RunAborted } from "../pipeline/errors.js"
 import { isProductOf, type ModelRecord } from "../pipeline/plan.js"
 import {
@@ -79,6 +79,15 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
   const abort = abortFrom("autogms")
   const toCustomer = (c: Parameters<typeof autogmsCustomerToModel>[0]) => autogmsCustomerToModel(c, ctx)
   const toVehicle = (v: Parameters<typeof autogmsVehicleToModel>[0]) => autogmsVehicleToModel(v, ctx)
+  /** A whole read and a windowed one of the same list, mapped to the model. */
+  const reads = <W, R extends ModelRecord>(
+    list: (query?: AutogmsListOptions) => Stream.Stream<W, AutogmsError>,
+    toModel: (wire: W) => Mapped<R>
+  ): Pick<EntityGateway<R>, "read" | "readChanged"> => ({
+    read: list().pipe(Stream.mapError(abort), Stream.map(toModel)),
+    readChanged: (since, overlapMs) =>
+      list({ updatedSince: since, ...(overlapMs === undefined ? {} : { overlapMs }) }).pipe(Stream.mapError(abort), Stream.map(toModel))
+  })
 
   /** Candidates for a customer write whose answer was lost: by email or phone, else by name. */
   const customerCandidates = (request: WriteRequest<Customer>): Effect.Effect<ReadonlyArray<Mapped<Customer>>, RunAborted> => {
@@ -103,8 +112,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
   }
 
   const customers: EntityGateway<Customer> = {
-    read: client.customers().pipe(Stream.mapError(abort), Stream.map(toCustomer)),
-    readChanged: (since, overlapMs) => client.customers({ updatedSince: since, ...(overlapMs === undefined ? {} : { overlapMs }) }).pipe(Stream.mapError(abort), Stream.map(toCustomer)),
+    ...reads(client.customers, toCustomer),
     write: (requests) =>
       Effect.forEach(
         requests,
@@ -144,8 +152,7 @@ export const autogmsGateway = (client: AutogmsClientService, ctx: MappingContext
     )
 
   const vehicles: EntityGateway<Vehicle> = {
-    read: client.vehicles().pipe(Stream.mapError(abort), Stream.map(toVehicle)),
-    readChanged: (since, overlapMs) => client.vehicles({ updatedSince: since, ...(overlapMs === undefined ? {} : { overlapMs }) }).pipe(Stream.mapError(abort), Stream.map(toVehicle)),
+    ...reads(client.vehicles, toVehicle),
     write: (requests) =>
       Effect.forEach(
         requests,
